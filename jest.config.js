@@ -7,6 +7,9 @@ const moduleNameMapper = {
 const base = { transform: { '^.+\\.ts$': swc }, moduleNameMapper, testEnvironment: 'node', rootDir: __dirname };
 
 module.exports = {
+  // Integration suites share one anvil, Kafka and Postgres; they run one at a time (evm_snapshot/revert is chain-wide).
+  maxWorkers: 1,
+  testTimeout: 120000,
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/{libs,services,contracts,scripts}/**/src/**/*.spec.ts'] },
     {
@@ -14,7 +17,6 @@ module.exports = {
       displayName: 'integration',
       testMatch: ['<rootDir>/{libs,services,contracts,deploy}/**/test/**/*.int-spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/global-setup.ts',
-      testTimeout: 120000,
       slowTestThreshold: 30,
     },
   ],

@@ -1,0 +1,151 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import solc from 'solc';
+
+export const REPO_ROOT = path.resolve(__dirname, '../..');
+export const ARTIFACTS_DIR = path.join(REPO_ROOT, 'contracts/artifacts');
+export const ABI_DIR = path.join(REPO_ROOT, 'libs/chain/src/abi');
+
+const PRODUCTION_SOURCES = 'contracts/src';
+const TEST_SOURCES = 'contracts/test-contracts';
+const SOLC_VERSION = '0.8.28';
+
+/** Contracts whose ABIs are published to libs/chain as `as const` modules, by contract name → module name. */
+export const PUBLISHED_CONTRACTS: Readonly<Record<string, string>> = {
+  Settlement: 'settlement',
+  TesseraToken: 'tessera-token',
+};
+
+export interface Artifact {
+  contractName: string;
+  sourceName: string;
+  compiler: string;
+  abi: unknown[];
+  bytecode: string;
+  deployedBytecode: string;
+}
+
+interface SolcOutput {
+  errors?: { severity: 'error' | 'warning' | 'info'; formattedMessage: string }[];
+  contracts?: Record<
+    string,
+    Record<string, { abi: unknown[]; evm?: { bytecode?: { object: string }; deployedBytecode?: { object: string } } }>
+  >;
+}
+
+export interface CompileOptions {
+  /** Only produce ABIs (no code generation): fast enough for a unit test. */
+  abiOnly?: boolean;
+  /** Also compile the test contracts (mocks used by the integration tests). */
+  includeTestContracts?: boolean;
+}
+
+export interface CompileResult {
+  artifacts: Artifact[];
+  warnings: string[];
+}
+
+function solidityFiles(relativeDir: string): string[] {
+  return readdirSync(path.join(REPO_ROOT, relativeDir))
+    .filter((name) => name.endsWith('.sol'))
+    .sort()
+    .map((name) => `${relativeDir}/${name}`);
+}
+
+/** Resolves imports offline: packages from node_modules, everything else relative to the repository root. */
+function readImport(importPath: string): { contents: string } | { error: string } {
+  const normalized = path.posix.normalize(importPath);
+  if (normalized.startsWith('..') || path.isAbsolute(normalized)) {
+    return { error: `import outside the repository: ${importPath}` };
+  }
+  for (const candidate of [path.join(REPO_ROOT, 'node_modules', normalized), path.join(REPO_ROOT, normalized)]) {
+    if (existsSync(candidate)) {
+      return { contents: readFileSync(candidate, 'utf8') };
+    }
+  }
+  return { error: `not found: ${importPath}` };
+}
+
+export function compileContracts(options: CompileOptions = {}): CompileResult {
+  if (!solc.version().startsWith(`${SOLC_VERSION}+`)) {
+    throw new Error(`solc ${SOLC_VERSION} is required, found ${solc.version()}`);
+  }
+  const files = solidityFiles(PRODUCTION_SOURCES);
+  if (options.includeTestContracts) {
+    files.push(...solidityFiles(TEST_SOURCES));
+  }
+  const sources = Object.fromEntries(
+    files.map((file) => [file, { content: readFileSync(path.join(REPO_ROOT, file), 'utf8') }]),
+  );
+  const outputs = options.abiOnly ? ['abi'] : ['abi', 'evm.bytecode.object', 'evm.deployedBytecode.object'];
+  const input = {
+    language: 'Solidity',
+    sources,
+    settings: {
+      evmVersion: 'cancun',
+      optimizer: { enabled: !options.abiOnly, runs: 200 },
+      outputSelection: { '*': { '*': outputs } },
+    },
+  };
+  const output = JSON.parse(solc.compile(JSON.stringify(input), { import: readImport })) as SolcOutput;
+  const diagnostics = output.errors ?? [];
+  const errors = diagnostics.filter((d) => d.severity === 'error').map((d) => d.formattedMessage);
+  if (errors.length > 0) {
+    throw new Error(`Solidity compilation failed:\n${errors.join('\n')}`);
+  }
+  const artifacts: Artifact[] = [];
+  for (const sourceName of files) {
+    for (const [contractName, compiled] of Object.entries(output.contracts?.[sourceName] ?? {})) {
+      artifacts.push({
+        contractName,
+        sourceName,
+        compiler: solc.version(),
+        abi: compiled.abi,
+        bytecode: `0x${compiled.evm?.bytecode?.object ?? ''}`,
+        deployedBytecode: `0x${compiled.evm?.deployedBytecode?.object ?? ''}`,
+      });
+    }
+  }
+  return { artifacts, warnings: diagnostics.filter((d) => d.severity === 'warning').map((d) => d.formattedMessage) };
+}
+
+function camelCase(moduleName: string): string {
+  return moduleName.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
+}
+
+/** Renders the committed `as const` ABI modules (file name → prettier-formatted content). */
+export async function renderAbiModules(artifacts: Artifact[]): Promise<Map<string, string>> {
+  const { format, resolveConfig } = await import('prettier');
+  const prettierOptions = { ...(await resolveConfig(path.join(ABI_DIR, 'index.ts'))), parser: 'typescript' };
+  const modules = new Map<string, string>();
+  const exports: string[] = [];
+  for (const [contractName, moduleName] of Object.entries(PUBLISHED_CONTRACTS)) {
+    const artifact = artifacts.find((a) => a.contractName === contractName);
+    if (!artifact) {
+      throw new Error(`contract ${contractName} was not compiled`);
+    }
+    const source = [
+      `// Generated by \`npm run contracts:build\` from ${artifact.sourceName}. Do not edit.`,
+      `export const ${camelCase(moduleName)}Abi = ${JSON.stringify(artifact.abi)} as const;`,
+    ].join('\n');
+    modules.set(`${moduleName}.abi.ts`, await format(source, prettierOptions));
+    exports.push(`export * from './${moduleName}.abi';`);
+  }
+  const index = ['// Generated by `npm run contracts:build`. Do not edit.', ...exports].join('\n');
+  modules.set('index.ts', await format(index, prettierOptions));
+  return modules;
+}
+
+/** Compiles everything, writes contracts/artifacts/<Contract>.json and the ABI modules in libs/chain. */
+export async function buildContracts(): Promise<CompileResult> {
+  const result = compileContracts({ includeTestContracts: true });
+  mkdirSync(ARTIFACTS_DIR, { recursive: true });
+  for (const artifact of result.artifacts) {
+    writeFileSync(path.join(ARTIFACTS_DIR, `${artifact.contractName}.json`), `${JSON.stringify(artifact, null, 2)}\n`);
+  }
+  mkdirSync(ABI_DIR, { recursive: true });
+  for (const [file, content] of await renderAbiModules(result.artifacts)) {
+    writeFileSync(path.join(ABI_DIR, file), content);
+  }
+  return result;
+}

@@ -1,0 +1,23 @@
+import { Logger } from '@nestjs/common';
+import { Kafka, type KafkaConfig, logLevel, type logCreator } from 'kafkajs';
+
+/** Sends kafkajs logs (warnings and errors only) through the Nest logger. */
+const nestLogCreator: logCreator = () => {
+  const logger = new Logger('Kafka');
+  return ({ level, log }) => {
+    const { message, ...extra } = log;
+    // The relay bounds producer retries on purpose (see OutboxRelay); the warning is expected.
+    if (message.startsWith('Limiting retries for the idempotent producer')) {
+      return;
+    }
+    if (level === logLevel.ERROR) {
+      logger.error(extra, message);
+    } else if (level === logLevel.WARN) {
+      logger.warn(extra, message);
+    }
+  };
+};
+
+export function createKafka(config: KafkaConfig): Kafka {
+  return new Kafka({ logLevel: logLevel.WARN, logCreator: nestLogCreator, ...config });
+}

@@ -1,0 +1,56 @@
+import type { QueryRunner } from 'typeorm';
+import { quoteSchema } from '../database/data-source';
+
+/** NOTIFY channel the outbox trigger signals on commit; one per schema. */
+export function outboxChannel(schema: string): string {
+  return `${schema}_outbox`;
+}
+
+/**
+ * Outbox and inbox tables, version 1. Each service's initial migration calls this. It is frozen:
+ * a change to these tables needs a new migration, not an edit here.
+ */
+export async function createMessagingTablesV1(queryRunner: QueryRunner, schema: string): Promise<void> {
+  const s = quoteSchema(schema);
+  await queryRunner.query(`CREATE SCHEMA IF NOT EXISTS ${s}`);
+  await queryRunner.query(`
+    CREATE TABLE ${s}.outbox (
+      id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+      seq bigint GENERATED ALWAYS AS IDENTITY,
+      topic text NOT NULL,
+      key text NOT NULL,
+      payload jsonb NOT NULL,
+      headers jsonb NOT NULL DEFAULT '{}'::jsonb,
+      created_at timestamptz NOT NULL DEFAULT now(),
+      published_at timestamptz NULL
+    )`);
+  // The relay only ever scans unpublished rows, in write order.
+  await queryRunner.query(`CREATE INDEX outbox_unpublished_idx ON ${s}.outbox (seq) WHERE published_at IS NULL`);
+  await queryRunner.query(
+    `CREATE INDEX outbox_published_at_idx ON ${s}.outbox (published_at) WHERE published_at IS NOT NULL`,
+  );
+  // Wakes the relay on commit; Postgres folds repeated notifications within one transaction.
+  await queryRunner.query(`
+    CREATE FUNCTION ${s}.outbox_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      PERFORM pg_notify(TG_TABLE_SCHEMA || '_outbox', '');
+      RETURN NULL;
+    END $$`);
+  await queryRunner.query(
+    `CREATE TRIGGER outbox_notify AFTER INSERT ON ${s}.outbox FOR EACH STATEMENT EXECUTE FUNCTION ${s}.outbox_notify()`,
+  );
+  await queryRunner.query(`
+    CREATE TABLE ${s}.inbox (
+      consumer text NOT NULL,
+      event_id uuid NOT NULL,
+      processed_at timestamptz NOT NULL DEFAULT now(),
+      PRIMARY KEY (consumer, event_id)
+    )`);
+}
+
+export async function dropMessagingTablesV1(queryRunner: QueryRunner, schema: string): Promise<void> {
+  const s = quoteSchema(schema);
+  await queryRunner.query(`DROP TABLE IF EXISTS ${s}.inbox`);
+  await queryRunner.query(`DROP TABLE IF EXISTS ${s}.outbox`);
+  await queryRunner.query(`DROP FUNCTION IF EXISTS ${s}.outbox_notify()`);
+}

@@ -1,0 +1,214 @@
+import { Logger } from '@nestjs/common';
+import { EventHeader } from '@tessera/events';
+import { type Kafka, type Message, Partitioners, type Producer } from 'kafkajs';
+import { Client } from 'pg';
+import type { DataSource } from 'typeorm';
+import { outboxChannel } from './messaging-tables';
+import { schemaOf } from './schema-of';
+
+export interface OutboxRelaySettings {
+  dataSource: DataSource;
+  kafka: Kafka;
+  batchSize?: number;
+  /** Upper bound of the idle poll interval; NOTIFY wakes the relay earlier. */
+  idlePollMs?: number;
+  retentionHours?: number;
+  /** Prepended to every topic name, to isolate a test run on a shared cluster. */
+  topicPrefix?: string;
+}
+
+interface OutboxRow {
+  id: string;
+  topic: string;
+  key: string;
+  payload: unknown;
+  headers: Record<string, string>;
+  created_at: Date;
+}
+
+const BUSY_POLL_MS = 50;
+const RETENTION_SWEEP_MS = 10 * 60_000;
+
+/**
+ * Publishes outbox rows to Kafka, oldest first. A batch is claimed with `FOR UPDATE SKIP LOCKED`
+ * (so replicas share the work), sent with acks=all, and marked published in the same transaction.
+ * A crash between the Kafka ack and the commit republishes the batch: delivery is at-least-once
+ * and consumers dedupe on the `event-id` header.
+ */
+export class OutboxRelay {
+  private readonly logger = new Logger(OutboxRelay.name);
+  private readonly table: string;
+  private readonly batchSize: number;
+  private readonly idlePollMs: number;
+  private producer?: Producer;
+  private listener?: Client;
+  private running = false;
+  private loop?: Promise<void>;
+  private wake?: () => void;
+  private failing = false;
+  private connected = false;
+  /** Set by NOTIFY; checked before sleeping so a notification during a batch is not lost. */
+  private notified = false;
+  private lastSweep = 0;
+  /** Count of events this relay has published (for logs and tests). */
+  published = 0;
+
+  constructor(private readonly settings: OutboxRelaySettings) {
+    this.table = `${schemaOf(settings.dataSource)}.outbox`;
+    this.batchSize = settings.batchSize ?? 100;
+    this.idlePollMs = settings.idlePollMs ?? 1000;
+  }
+
+  /** Starts publishing in the background; Kafka being down at boot only delays publication. */
+  start(): void {
+    this.producer = this.settings.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: true,
+      // murmur2 on the key, as the Java client does, so keys map to the same partitions across clients.
+      createPartitioner: Partitioners.DefaultPartitioner,
+      // Bounded so a Kafka outage releases the claimed rows instead of holding them in an open transaction.
+      retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 5_000 },
+    });
+    this.running = true;
+    void this.listen();
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+    await this.listener?.end().catch(() => undefined);
+    if (this.connected) {
+      await this.producer?.disconnect();
+    }
+  }
+
+  /** Claims and publishes one batch; returns how many events went out. */
+  async publishBatch(): Promise<number> {
+    return this.settings.dataSource.transaction(async (manager) => {
+      const rows = (await manager.query(
+        `SELECT id, topic, key, payload, headers, created_at FROM ${this.table}
+         WHERE published_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        [this.batchSize],
+      )) as OutboxRow[];
+      if (rows.length === 0) {
+        return 0;
+      }
+      await this.send(rows);
+      await manager.query(`UPDATE ${this.table} SET published_at = now() WHERE id = ANY($1::uuid[])`, [
+        rows.map((r) => r.id),
+      ]);
+      return rows.length;
+    });
+  }
+
+  private async send(rows: OutboxRow[]): Promise<void> {
+    const byTopic = new Map<string, Message[]>();
+    for (const row of rows) {
+      const topic = `${this.settings.topicPrefix ?? ''}${row.topic}`;
+      const messages = byTopic.get(topic) ?? [];
+      messages.push({
+        key: row.key,
+        value: JSON.stringify(row.payload),
+        headers: {
+          ...row.headers,
+          [EventHeader.EventId]: row.id,
+          [EventHeader.EventType]: row.topic,
+          [EventHeader.OccurredAt]: new Date(row.created_at).toISOString(),
+          'content-type': 'application/json',
+        },
+      });
+      byTopic.set(topic, messages);
+    }
+    await this.producer!.sendBatch({
+      acks: -1,
+      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+    });
+  }
+
+  private async run(): Promise<void> {
+    let delay = BUSY_POLL_MS;
+    while (this.running) {
+      this.notified = false;
+      let sent = 0;
+      try {
+        if (!this.connected) {
+          await this.producer!.connect();
+          this.connected = true;
+        }
+        sent = await this.publishBatch();
+        this.published += sent;
+        if (this.failing) {
+          this.logger.log('outbox relay recovered');
+          this.failing = false;
+        }
+        await this.sweep();
+      } catch (error) {
+        if (!this.failing) {
+          this.logger.warn({ err: error }, 'outbox relay failed to publish; retrying with backoff');
+          this.failing = true;
+        }
+      }
+      if (sent === this.batchSize || (this.notified && !this.failing)) {
+        delay = BUSY_POLL_MS;
+        continue; // more rows are waiting
+      }
+      delay = sent > 0 ? BUSY_POLL_MS : Math.min(delay * 2, this.idlePollMs);
+      await this.sleep(delay);
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+
+  /** Deletes rows published longer ago than the retention window, at most every 10 minutes. */
+  private async sweep(): Promise<void> {
+    const now = Date.now();
+    if (now - this.lastSweep < RETENTION_SWEEP_MS) {
+      return;
+    }
+    this.lastSweep = now;
+    await this.settings.dataSource.query(
+      `DELETE FROM ${this.table} WHERE published_at < now() - make_interval(hours => $1)`,
+      [this.settings.retentionHours ?? 168],
+    );
+  }
+
+  /** LISTEN on a dedicated connection; reconnects after failures, polling covers the gaps. */
+  private async listen(): Promise<void> {
+    const options = this.settings.dataSource.options as { url?: string; schema?: string };
+    while (this.running) {
+      const client = new Client({ connectionString: options.url, application_name: 'tessera-outbox-listen' });
+      this.listener = client;
+      try {
+        const closed = new Promise<void>((resolve) => {
+          client.on('error', () => resolve());
+          client.on('end', () => resolve());
+        });
+        client.on('notification', () => {
+          this.notified = true;
+          this.wake?.();
+        });
+        await client.connect();
+        await client.query(`LISTEN "${outboxChannel(options.schema ?? 'public')}"`);
+        await closed;
+      } catch {
+        // Database unreachable: the poll loop keeps working (and failing) on its own.
+      }
+      await client.end().catch(() => undefined);
+      if (this.running) {
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    }
+  }
+}

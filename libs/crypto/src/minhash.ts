@@ -1,0 +1,249 @@
+/**
+ * MinHash sketch (128 registers) over byte k-shingles, for near-duplicate detection of text and tabular content.
+ *
+ * Shingles: every window of k bytes (after optional text normalisation) gets a 64-bit identity from two rolling
+ * polynomial hashes (O(1) per byte; the state carries across chunks, so any chunking gives the same sketch).
+ *
+ * Registers: SuperMinHash (O. Ertl, 2017). Each shingle drives a pseudo-random generator keyed by its identity
+ * and the fixed seed; register i is the minimum over all shingles of a value derived from a random permutation of
+ * the 128 registers. The Jaccard estimator is the classic one (fraction of equal registers), with no more variance
+ * than 128 independent permutations, and the sketch is deterministic, so sketches from any process are comparable
+ * and suit LSH banding. Why not 128 separate hash functions: that costs 128 hash evaluations per input byte
+ * (measured ~2 MB/s here), whereas SuperMinHash settles to O(1) work per shingle once the registers are low.
+ *
+ * Memory is bounded by construction: 128 registers, the permutation scratch (2 × 128 numbers), a histogram
+ * and the last k bytes, whatever the input size. Nothing per shingle is stored, so no sampling or input cap is
+ * needed to bound memory; CPU is linear in the input with a small constant.
+ */
+export const MINHASH_REGISTERS = 128;
+export const DEFAULT_SHINGLE_SIZE = 9;
+export const DEFAULT_MINHASH_SEED = 0x7e55e7a;
+// Larger than any register value r + j (< 128); floor() of it is clamped to the last histogram bucket.
+const UNSET = 2 ** 32;
+const BASE_1 = 0x01000193;
+const BASE_2 = 0x5bd1e995;
+const TWO_POW_32 = 2 ** 32;
+
+/** 'text': ASCII lower-casing and whitespace runs collapsed to one space, so re-wrapping or CRLF does not matter. */
+export type ShingleNormalization = 'text' | 'none';
+
+export interface MinHashOptions {
+  /** Bytes per shingle (k). 9 suits documents of more than a few KB; use 5 for short texts. */
+  shingleSize?: number;
+  seed?: number;
+  normalize?: ShingleNormalization;
+}
+
+export interface MinHashSketch {
+  kind: 'minhash';
+  shingleSize: number;
+  seed: number;
+  normalize: ShingleNormalization;
+  /** Shingles fed (with repeats); 0 means the input was empty. */
+  shingles: number;
+  registers: Float64Array;
+}
+
+function fmix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/** Draw t of the shingle's generator: a counter-based stream keyed by both (already mixed) 32-bit halves. */
+function draw(s1: number, s2: number, t: number): number {
+  return fmix32((s1 + Math.imul(t, 0x9e3779b9)) ^ Math.imul(s2 + Math.imul(t, 0x7f4a7c15), 0x27d4eb2d));
+}
+
+function powMod32(base: number, exp: number): number {
+  let result = 1;
+  for (let i = 0; i < exp; i++) {
+    result = Math.imul(result, base);
+  }
+  return result;
+}
+
+export class MinHasher {
+  readonly shingleSize: number;
+  readonly seed: number;
+  readonly normalize: ShingleNormalization;
+  private readonly registers = new Float64Array(MINHASH_REGISTERS).fill(UNSET);
+  // SuperMinHash scratch: lazily reset permutation (p, q) and a histogram (b) of floor(register values).
+  private readonly p = new Int32Array(MINHASH_REGISTERS);
+  private readonly q = new Float64Array(MINHASH_REGISTERS).fill(-1);
+  private readonly b = new Int32Array(MINHASH_REGISTERS);
+  private maxBucket = MINHASH_REGISTERS - 1;
+  private readonly window: Uint8Array;
+  private readonly drop1: number;
+  private readonly drop2: number;
+  private readonly seedMix: number;
+  private windowPos = 0;
+  private filled = 0;
+  private h1 = 0;
+  private h2 = 0;
+  private previousSpace = true;
+  private shingles = 0;
+
+  constructor(opts: MinHashOptions = {}) {
+    this.shingleSize = opts.shingleSize ?? DEFAULT_SHINGLE_SIZE;
+    this.seed = (opts.seed ?? DEFAULT_MINHASH_SEED) >>> 0;
+    this.normalize = opts.normalize ?? 'none';
+    if (!Number.isInteger(this.shingleSize) || this.shingleSize < 1 || this.shingleSize > 64) {
+      throw new RangeError(`shingleSize must be an integer in 1..64, got ${this.shingleSize}`);
+    }
+    this.window = new Uint8Array(this.shingleSize);
+    this.drop1 = powMod32(BASE_1, this.shingleSize);
+    this.drop2 = powMod32(BASE_2, this.shingleSize);
+    this.seedMix = fmix32(this.seed ^ 0x3c6ef372);
+    this.b[MINHASH_REGISTERS - 1] = MINHASH_REGISTERS;
+  }
+
+  update(chunk: Uint8Array): this {
+    const text = this.normalize === 'text';
+    const k = this.shingleSize;
+    const window = this.window;
+    const drop1 = this.drop1;
+    const drop2 = this.drop2;
+    let { windowPos, filled, h1, h2, previousSpace } = this;
+    for (let i = 0; i < chunk.length; i++) {
+      let c = chunk[i];
+      if (text) {
+        if (c === 0x20 || (c >= 0x09 && c <= 0x0d)) {
+          if (previousSpace) {
+            continue;
+          }
+          previousSpace = true;
+          c = 0x20;
+        } else {
+          previousSpace = false;
+          if (c >= 0x41 && c <= 0x5a) {
+            c += 0x20;
+          }
+        }
+      }
+      const out = window[windowPos];
+      window[windowPos] = c;
+      windowPos = windowPos + 1 === k ? 0 : windowPos + 1;
+      h1 = (Math.imul(h1, BASE_1) + c - Math.imul(out, drop1)) | 0;
+      h2 = (Math.imul(h2, BASE_2) + c - Math.imul(out, drop2)) | 0;
+      if (filled < k) {
+        filled += 1;
+        if (filled < k) {
+          continue;
+        }
+      }
+      this.add(h1, h2);
+    }
+    this.windowPos = windowPos;
+    this.filled = filled;
+    this.h1 = h1;
+    this.h2 = h2;
+    this.previousSpace = previousSpace;
+    return this;
+  }
+
+  digest(): MinHashSketch {
+    // An input shorter than one shingle is a single shingle of its own, so non-empty input always has a sketch.
+    if (this.shingles === 0 && this.filled > 0) {
+      let a = this.filled;
+      let c = 0;
+      for (let i = 0; i < this.filled; i++) {
+        a = (Math.imul(a, BASE_1) + this.window[i]) | 0;
+        c = (Math.imul(c, BASE_2) + this.window[i]) | 0;
+      }
+      this.add(a, c ^ 0x5f356495);
+    }
+    return {
+      kind: 'minhash',
+      shingleSize: this.shingleSize,
+      seed: this.seed,
+      normalize: this.normalize,
+      shingles: this.shingles,
+      registers: Float64Array.from(this.registers),
+    };
+  }
+
+  /** One SuperMinHash insertion (Ertl 2017, Algorithm 1) for the shingle identified by (x1, x2). */
+  private add(x1: number, x2: number): void {
+    const rank = this.shingles++;
+    const { registers, p, q, b } = this;
+    const m = MINHASH_REGISTERS;
+    // The generator is keyed by all 64 bits of the shingle identity.
+    const s1 = fmix32(x1 ^ this.seedMix);
+    const s2 = fmix32(x2 + this.seedMix);
+    if (this.maxBucket === 0) {
+      // Every register is below 1, so only the first step of the permutation can matter: p[0] becomes the
+      // uniformly drawn register and no histogram bucket changes.
+      const u1 = draw(s1, s2, 1);
+      const u2 = draw(s1, s2, 2);
+      const target = u2 >>> 25;
+      const value = u1 / TWO_POW_32;
+      if (value < registers[target]) {
+        registers[target] = value;
+      }
+      return;
+    }
+    let t = 0;
+    let j = 0;
+    while (j <= this.maxBucket) {
+      t += 1;
+      const u1 = draw(s1, s2, t);
+      t += 1;
+      const u2 = draw(s1, s2, t);
+      const kk = j + Math.floor((u2 * (m - j)) / TWO_POW_32);
+      if (q[j] !== rank) {
+        q[j] = rank;
+        p[j] = j;
+      }
+      if (q[kk] !== rank) {
+        q[kk] = rank;
+        p[kk] = kk;
+      }
+      const swap = p[j];
+      p[j] = p[kk];
+      p[kk] = swap;
+      const target = p[j];
+      const value = u1 / TWO_POW_32 + j;
+      if (value < registers[target]) {
+        const previousBucket = Math.min(Math.floor(registers[target]), m - 1);
+        registers[target] = value;
+        if (j < previousBucket) {
+          b[previousBucket] -= 1;
+          b[j] += 1;
+          while (b[this.maxBucket] === 0) {
+            this.maxBucket -= 1;
+          }
+        }
+      }
+      j += 1;
+    }
+  }
+}
+
+export function minHashComparable(a: MinHashSketch, b: MinHashSketch): boolean {
+  return (
+    a.shingleSize === b.shingleSize &&
+    a.seed === b.seed &&
+    a.normalize === b.normalize &&
+    a.registers.length === b.registers.length
+  );
+}
+
+/** Estimated Jaccard similarity of the two shingle sets: the fraction of registers that agree. */
+export function estimateJaccard(a: MinHashSketch, b: MinHashSketch): number {
+  if (!minHashComparable(a, b)) {
+    throw new RangeError('MinHash sketches were made with different parameters and cannot be compared');
+  }
+  if (a.shingles === 0 || b.shingles === 0) {
+    return a.shingles === b.shingles ? 1 : 0;
+  }
+  let equal = 0;
+  for (let i = 0; i < a.registers.length; i++) {
+    if (a.registers[i] === b.registers[i]) {
+      equal += 1;
+    }
+  }
+  return equal / a.registers.length;
+}

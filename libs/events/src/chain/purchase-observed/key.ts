@@ -1,0 +1,3 @@
+import { OrderKey } from '../../common/keys';
+
+export class PurchaseObservedKey extends OrderKey {}

@@ -1,0 +1,3 @@
+import { OrderKey } from '../../common/keys';
+
+export class OrderRefundedKey extends OrderKey {}

@@ -1,0 +1,5 @@
+import { MessagingTables1795550000000 } from './1795550000000-messaging-tables';
+import { CatalogResources1795560000000 } from './1795560000000-catalog-resources';
+
+/** Every migration of the catalog service, oldest first. Append new ones at the end. */
+export const migrations = [MessagingTables1795550000000, CatalogResources1795560000000];

@@ -1,0 +1,110 @@
+import { Injectable } from '@nestjs/common';
+import { DomainError } from '@tessera/common';
+import { ResourcesRepository } from '../resources/resources.repository';
+import { ResourceStatus } from '../resources/resource.entity';
+import {
+  type FacetCountDto,
+  type SearchFacetsDto,
+  type SearchItemDto,
+  type SearchQueryDto,
+  type SearchResponseDto,
+  SearchSort,
+  type SimilarResponseDto,
+} from './dto/search.dto';
+import { type FacetRows, SearchRepository, type SearchRow } from './search.repository';
+import { decodeCursor, encodeCursor, type SearchParams } from './search.sql';
+
+const DEFAULT_LIMIT = 20;
+
+export function mapSearchRow(row: SearchRow): SearchItemDto {
+  return {
+    id: row.id,
+    ownerOrgId: row.owner_org_id,
+    kind: row.kind,
+    name: row.name,
+    description: row.description,
+    tags: row.tags,
+    pricingModel: row.pricing_model,
+    price: row.price,
+    version: row.listed_version,
+    listedAt: new Date(row.listed_at).toISOString(),
+    ...(row.score === null ? {} : { score: Number(row.score) }),
+  };
+}
+
+function mapFacets(rows: FacetRows): SearchFacetsDto {
+  const counts = (pick: (r: FacetRows['groups'][number]) => string | null): FacetCountDto[] =>
+    rows.groups
+      .filter((r) => pick(r) !== null)
+      .map((r) => ({ value: pick(r)!, count: r.count }))
+      .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
+  return {
+    kind: counts((r) => r.kind),
+    pricingModel: counts((r) => r.pricing_model),
+    tags: rows.tags.map((t) => ({ value: t.tag, count: t.count })),
+  };
+}
+
+/** Validated query → typed search parameters; relevance needs a text query, so it falls back to newest. */
+export function toSearchParams(query: SearchQueryDto): SearchParams {
+  const requested = query.sort ?? (query.q ? SearchSort.Relevance : SearchSort.Newest);
+  const sort = requested === SearchSort.Relevance && !query.q ? SearchSort.Newest : requested;
+  const minPrice = query.minPrice === undefined ? undefined : BigInt(query.minPrice);
+  const maxPrice = query.maxPrice === undefined ? undefined : BigInt(query.maxPrice);
+  if (minPrice !== undefined && maxPrice !== undefined && minPrice > maxPrice) {
+    throw DomainError.validation('price range is empty', [{ field: 'minPrice', message: 'must not exceed maxPrice' }]);
+  }
+  return {
+    q: query.q?.trim() || undefined,
+    kind: query.kind,
+    tags: query.tags,
+    owner: query.owner,
+    minPrice,
+    maxPrice,
+    pricingModel: query.pricingModel,
+    licence: query.licence,
+    sort,
+    limit: query.limit ?? DEFAULT_LIMIT,
+    after: query.cursor ? decodeCursor(query.cursor, sort) : undefined,
+  };
+}
+
+@Injectable()
+export class SearchService {
+  constructor(
+    private readonly search: SearchRepository,
+    private readonly resources: ResourcesRepository,
+  ) {}
+
+  async find(query: SearchQueryDto): Promise<SearchResponseDto> {
+    const params = toSearchParams(query);
+    // Facets describe the whole result set, so they are computed on the first page only by default.
+    const wantFacets = query.facets ?? params.after === undefined;
+    const [rows, facets] = await Promise.all([
+      this.search.page(params),
+      wantFacets ? this.search.facets(params) : Promise.resolve(undefined),
+    ]);
+    const page = rows.slice(0, params.limit);
+    const last = page.at(-1);
+    return {
+      items: page.map(mapSearchRow),
+      nextCursor:
+        rows.length > params.limit && last
+          ? encodeCursor({ sort: params.sort, key: last.sort_key!, id: last.id })
+          : null,
+      ...(facets ? { facets: mapFacets(facets) } : {}),
+    };
+  }
+
+  /** Listed resources with near-duplicate content, for a resource the caller may see. */
+  async similar(orgId: string | undefined, id: string, limit = 10): Promise<SimilarResponseDto> {
+    const resource = await this.resources.find(id);
+    if (!resource || (resource.ownerOrgId !== orgId && resource.status !== ResourceStatus.Listed)) {
+      throw DomainError.notFound('Resource');
+    }
+    if (!resource.sketch) {
+      return { items: [] };
+    }
+    return { items: (await this.search.similar(id, limit)).map(mapSearchRow) };
+  }
+}

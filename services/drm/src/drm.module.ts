@@ -1,0 +1,31 @@
+import { Module } from '@nestjs/common';
+import { ContentReaderService } from './content/content-reader.service';
+import { ContentController } from './content/content.controller';
+import { ContentRepository } from './content/content.repository';
+import { ObjectStoreService } from './content/object-store.service';
+import { SealService } from './content/seal.service';
+import { KeysModule } from './keys/keys.module';
+import { LicenceEventsController } from './licences/licence-events.controller';
+import { LicenceRepository } from './licences/licence.repository';
+import { LicencesService } from './licences/licences.service';
+import { ReleaseController } from './release/release.controller';
+import { ReleaseService } from './release/release.service';
+import { TraceController } from './trace/trace.controller';
+import { TraceService } from './trace/trace.service';
+
+/** Sealing, licences, release and trace share the content and licence repositories. */
+@Module({
+  imports: [KeysModule],
+  controllers: [ContentController, LicenceEventsController, ReleaseController, TraceController],
+  providers: [
+    ObjectStoreService,
+    ContentRepository,
+    ContentReaderService,
+    SealService,
+    LicenceRepository,
+    LicencesService,
+    ReleaseService,
+    TraceService,
+  ],
+})
+export class DrmModule {}

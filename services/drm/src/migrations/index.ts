@@ -1,0 +1,5 @@
+import { MessagingTables1795550000000 } from './1795550000000-messaging-tables';
+import { DrmTables1795560000000 } from './1795560000000-drm-tables';
+
+/** Every migration of the drm service, oldest first. Append new ones at the end. */
+export const migrations = [MessagingTables1795550000000, DrmTables1795560000000];

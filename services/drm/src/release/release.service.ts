@@ -1,0 +1,252 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { type Principal } from '@tessera/auth';
+import { DomainError, ErrorCode, OutboxService } from '@tessera/common';
+import { HEADER_BYTES, TAG_BYTES } from '@tessera/crypto';
+import { type PayloadOf, Topic } from '@tessera/events';
+import { encrypt as eciesEncrypt } from 'eciesjs';
+import { computeAddress } from 'ethers';
+import type { Response } from 'express';
+import { pipeline } from 'node:stream/promises';
+import { DataSource } from 'typeorm';
+import { DrmEnvDto } from '../config/env.dto';
+import { ContentReaderService, cryptoToDomain } from '../content/content-reader.service';
+import { type ContentRecord, ContentRepository } from '../content/content.repository';
+import { KekRingService } from '../keys/kek-ring.service';
+import { type LicenceRecord, LicenceRepository } from '../licences/licence.repository';
+import { createCsvWatermarkStream } from '../watermark/csv-watermark';
+import { licenceFingerprint } from '../watermark/fingerprint';
+import { markImage } from '../watermark/image-watermark';
+import { manifestTrailer } from '../watermark/manifest';
+import { watermarkKind } from '../watermark/watermark-kind';
+import { KeyReleaseRequestDto, KeyReleaseResponseDto } from './dto/release.dto';
+
+type FailureReason = PayloadOf<Topic.DrmDeliveryFailed>['reason'];
+type ReleaseMode = 'key' | 'stream';
+
+interface Grant {
+  licence: LicenceRecord;
+  content: ContentRecord;
+}
+
+/** Why a licence does not allow a release now, or undefined when it does. */
+function refusal(l: LicenceRecord, now: Date): string | undefined {
+  if (l.status === 'revoked') {
+    return `Licence ${l.id} was revoked (${l.revokeReason ?? 'revoked'})`;
+  }
+  if (l.expiresAt && l.expiresAt <= now) {
+    return `Licence ${l.id} expired at ${l.expiresAt.toISOString()}`;
+  }
+  if (l.downloadsRemaining !== null && l.downloadsRemaining <= 0) {
+    return `Licence ${l.id} has no downloads left`;
+  }
+  return undefined;
+}
+
+/**
+ * Releases content to its licensed buyer only. Order matters: authorise, then write the audit row (and take
+ * a download from a quota) in one transaction, and only then unwrap or stream; if the audit cannot be
+ * written nothing is released.
+ */
+@Injectable()
+export class ReleaseService {
+  private readonly logger = new Logger(ReleaseService.name);
+
+  constructor(
+    private readonly env: DrmEnvDto,
+    private readonly dataSource: DataSource,
+    private readonly licences: LicenceRepository,
+    private readonly contents: ContentRepository,
+    private readonly reader: ContentReaderService,
+    private readonly ring: KekRingService,
+    private readonly outbox: OutboxService,
+  ) {}
+
+  async releaseKey(principal: Principal, resourceId: string, req: KeyReleaseRequestDto): Promise<KeyReleaseResponseDto> {
+    const wallet = this.walletOf(principal);
+    let derived: string;
+    try {
+      derived = computeAddress(req.publicKey);
+    } catch {
+      throw DomainError.validation('publicKey is not a valid secp256k1 public key');
+    }
+    if (derived !== wallet) {
+      throw DomainError.forbidden('publicKey does not belong to the signed-in wallet');
+    }
+    const grant = await this.authorise(wallet, resourceId);
+    await this.audit(grant, wallet, 'key', principal.requestId);
+    const { content, licence } = grant;
+    const publicKey = Buffer.from(req.publicKey.slice(2), 'hex');
+    let encryptedDataKey: string;
+    let ciphertextUrl: string;
+    try {
+      encryptedDataKey = await this.reader.withDataKey(
+        content,
+        (key) => `0x${Buffer.from(eciesEncrypt(publicKey, key)).toString('hex')}`,
+      );
+      ciphertextUrl = await this.reader.presign(content, this.env.RELEASE_URL_TTL_SECONDS);
+    } catch (error) {
+      await this.failed(grant, this.reasonOf(error));
+      throw error;
+    }
+    return {
+      licenceId: licence.id,
+      contentId: content.id,
+      version: content.version,
+      mediaType: content.mediaType,
+      encryptedDataKey,
+      ciphertextUrl,
+      urlExpiresAt: new Date(Date.now() + this.env.RELEASE_URL_TTL_SECONDS * 1000).toISOString(),
+      algorithm: 'AES-256-GCM segmented, HKDF-SHA256 stream key',
+      associatedData: content.id,
+      headerBytes: HEADER_BYTES,
+      segmentSize: content.segmentSize,
+      tagBytes: TAG_BYTES,
+      ciphertextSize: content.ciphertextSize,
+      plaintextSize: content.plaintextSize,
+      contentRoot: `0x${content.contentRoot.toString('hex')}`,
+    };
+  }
+
+  /**
+   * Streams the plaintext watermarked for the licence. An integrity failure before the first byte answers
+   * 422; after it the connection is cut, so a client never receives bytes of an unauthenticated segment.
+   */
+  async download(principal: Principal, resourceId: string, res: Response): Promise<void> {
+    const wallet = this.walletOf(principal);
+    const grant = await this.authorise(wallet, resourceId);
+    await this.audit(grant, wallet, 'stream', principal.requestId);
+    const { content, licence } = grant;
+    const secret = this.ring.secrets.watermarkSecret;
+    const fingerprint = licenceFingerprint(secret, licence.id);
+    const kind = watermarkKind(content.mediaType);
+    try {
+      if (kind === 'image') {
+        const marked = markImage(secret, fingerprint, await this.reader.readAll(content));
+        this.sendHeaders(res, content, marked.length);
+        res.end(marked);
+        return;
+      }
+      const { source, decrypt } = await this.reader.open(content);
+      this.sendHeaders(res, content);
+      const trailer = manifestTrailer(secret, {
+        licenceId: licence.id,
+        orderId: licence.orderId,
+        resourceId: licence.resourceId,
+        buyer: licence.buyer,
+        issuedAt: new Date().toISOString(),
+      });
+      if (kind === 'csv') {
+        await pipeline(source, decrypt, createCsvWatermarkStream(secret, fingerprint), res);
+      } else {
+        await pipeline(
+          source,
+          decrypt,
+          async function* (plain: AsyncIterable<Buffer>) {
+            yield* plain;
+            yield trailer;
+          },
+          res,
+        );
+      }
+    } catch (error) {
+      const domain = cryptoToDomain(error);
+      await this.failed(grant, this.reasonOf(domain));
+      if (res.headersSent) {
+        res.destroy();
+        this.logger.warn({ err: error, licenceId: licence.id }, 'delivery aborted mid-stream');
+        return;
+      }
+      throw domain;
+    }
+  }
+
+  private sendHeaders(res: Response, content: ContentRecord, length?: number): void {
+    res.status(200);
+    res.setHeader('Content-Type', content.mediaType);
+    res.setHeader('Content-Disposition', `attachment; filename="${content.resourceId}-v${content.version}"`);
+    res.setHeader('Cache-Control', 'no-store');
+    if (length !== undefined) {
+      res.setHeader('Content-Length', String(length));
+    }
+    res.flushHeaders();
+  }
+
+  private walletOf(principal: Principal): string {
+    if (principal.kind !== 'wallet') {
+      throw DomainError.forbidden('Content is released to a signed-in buyer wallet only');
+    }
+    return principal.wallet;
+  }
+
+  private async authorise(wallet: string, resourceId: string): Promise<Grant> {
+    const held = await this.licences.forBuyer(wallet, resourceId);
+    if (held.length === 0) {
+      throw DomainError.forbidden('No licence for this resource');
+    }
+    const now = new Date();
+    const usable = held.find((l) => refusal(l, now) === undefined);
+    if (!usable) {
+      throw DomainError.forbidden(refusal(held[0], now));
+    }
+    const content =
+      (await this.contents.byVersion(resourceId, usable.version)) ?? (await this.contents.latest(resourceId));
+    if (!content) {
+      throw DomainError.notFound('Sealed content for this resource');
+    }
+    return { licence: usable, content };
+  }
+
+  /** The audit row and the quota decrement commit together, before anything is released. */
+  private async audit(grant: Grant, wallet: string, mode: ReleaseMode, requestId: string): Promise<void> {
+    let taken = true;
+    try {
+      await this.dataSource.transaction(async (manager) => {
+        taken = await this.licences.consumeDownload(manager, grant.licence.id);
+        if (!taken) {
+          return;
+        }
+        await manager.query(
+          `INSERT INTO drm.release_audit (licence_id, content_id, wallet, mode, request_id) VALUES ($1, $2, $3, $4, $5)`,
+          [grant.licence.id, grant.content.id, wallet, mode, requestId],
+        );
+      });
+    } catch (error) {
+      this.logger.error({ err: error, licenceId: grant.licence.id }, 'release audit could not be written');
+      await this.failed(grant, 'audit_unavailable');
+      throw new DomainError(ErrorCode.UNAVAILABLE, 'The release could not be audited; nothing was released', [], {
+        cause: error,
+      });
+    }
+    if (!taken) {
+      throw DomainError.forbidden(`Licence ${grant.licence.id} has no downloads left`);
+    }
+  }
+
+  private reasonOf(error: unknown): FailureReason {
+    if (error instanceof DomainError && error.code === ErrorCode.INTEGRITY) {
+      return 'integrity';
+    }
+    if (error instanceof DomainError && error.code === ErrorCode.UNAVAILABLE) {
+      return 'key_unavailable';
+    }
+    return 'storage_unavailable';
+  }
+
+  private async failed(grant: Grant, reason: FailureReason): Promise<void> {
+    try {
+      await this.dataSource.transaction((manager) =>
+        this.outbox.emit(manager, Topic.DrmDeliveryFailed, grant.licence.orderId, {
+          licenceId: grant.licence.id,
+          orderId: grant.licence.orderId,
+          resourceId: grant.licence.resourceId,
+          buyer: grant.licence.buyer,
+          reason,
+          failedAt: new Date().toISOString(),
+        }),
+      );
+    } catch (error) {
+      this.logger.error({ err: error, licenceId: grant.licence.id, reason }, 'delivery failure event not recorded');
+    }
+  }
+}
+

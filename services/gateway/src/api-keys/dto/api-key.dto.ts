@@ -1,0 +1,60 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { ArrayMaxSize, ArrayNotEmpty, ArrayUnique, IsArray, IsIn, IsString, Length, Matches } from 'class-validator';
+import type { ApiKeyRecord } from '@tessera/auth';
+import { GRANTABLE_SCOPES, type GrantableScope } from '../key-scopes';
+
+export class CreateApiKeyDto {
+  /**
+   * What the key is for, shown in listings.
+   * @example "ci-uploader"
+   */
+  @IsString()
+  @Length(1, 100)
+  @Matches(/^[^\p{Cc}]+$/u, { message: 'name must not contain control characters' })
+  name!: string;
+
+  @ApiProperty({ enum: GRANTABLE_SCOPES, isArray: true, example: ['catalog:read', 'catalog:write'] })
+  @IsArray()
+  @ArrayNotEmpty()
+  @ArrayUnique()
+  @ArrayMaxSize(GRANTABLE_SCOPES.length)
+  @IsIn(GRANTABLE_SCOPES, { each: true })
+  scopes!: GrantableScope[];
+}
+
+export class ApiKeyResponseDto {
+  id!: string;
+  orgId!: string;
+  name!: string;
+  /**
+   * Public part of the key, safe to log.
+   * @example "3f9a0c1b2d4e5f60"
+   */
+  prefix!: string;
+  @ApiProperty({ enum: GRANTABLE_SCOPES, isArray: true })
+  scopes!: GrantableScope[];
+  createdAt!: Date;
+  revokedAt!: Date | null;
+  lastUsedAt!: Date | null;
+}
+
+export class IssuedApiKeyResponseDto extends ApiKeyResponseDto {
+  /**
+   * The key itself. It is shown once and cannot be retrieved again; send it in the `x-api-key` header.
+   * @example "tsk_3f9a0c1b2d4e5f60_x8Q2v1Hc8m3tTz7e0lN5yJb4kR9sWd2aPq6uVf1gXoE"
+   */
+  key!: string;
+}
+
+export function mapApiKey(record: ApiKeyRecord): ApiKeyResponseDto {
+  return {
+    id: record.id,
+    orgId: record.orgId,
+    name: record.name,
+    prefix: record.prefix,
+    scopes: record.scopes as GrantableScope[],
+    createdAt: record.createdAt,
+    revokedAt: record.revokedAt,
+    lastUsedAt: record.lastUsedAt,
+  };
+}

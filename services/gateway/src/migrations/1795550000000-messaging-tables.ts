@@ -1,0 +1,15 @@
+import { createMessagingTablesV1, dropMessagingTablesV1 } from '@tessera/common';
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+/** Creates the `gateway` schema's outbox and inbox. */
+export class MessagingTables1795550000000 implements MigrationInterface {
+  name = 'MessagingTables1795550000000';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await createMessagingTablesV1(queryRunner, 'gateway');
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await dropMessagingTablesV1(queryRunner, 'gateway');
+  }
+}

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { KafkaHealthIndicator, RpcHealthIndicator } from '@tessera/common';
+import { PaymentsEnvDto } from '../config/env.dto';
+import { HealthController } from './health.controller';
+
+@Module({
+  imports: [TerminusModule.forRoot({ errorLogStyle: 'json' })],
+  controllers: [HealthController],
+  providers: [
+    KafkaHealthIndicator,
+    RpcHealthIndicator.forEnv(PaymentsEnvDto),
+  ],
+})
+export class HealthModule {}

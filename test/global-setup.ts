@@ -18,4 +18,11 @@ export default function globalSetup(): void {
     // A variable the caller set explicitly wins over the local stack's default.
     process.env[key] ??= value;
   }
+  // Services and suites read the platform's contracts from the deployment file; anvil keeps its chain in
+  // memory, so a restarted anvil needs them deployed again (the script is a no-op when code is present).
+  execFileSync('npm', ['run', '--silent', 'contracts:deploy'], {
+    cwd: path.resolve(__dirname, '..'),
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: process.env,
+  });
 }

@@ -12,7 +12,9 @@ export class DrmEnvDto extends WithS3Env(BaseEnvDto) {
    */
   @IsOptional()
   @IsString()
-  @Matches(/^\s*\d+:[A-Za-z0-9+/=]+(\s*,\s*\d+:[A-Za-z0-9+/=]+)*\s*$/, { message: 'must look like 1:<base64>,2:<base64>' })
+  @Matches(/^\s*\d+:[A-Za-z0-9+/=]+(\s*,\s*\d+:[A-Za-z0-9+/=]+)*\s*$/, {
+    message: 'must look like 1:<base64>,2:<base64>',
+  })
   KEK_KEYS?: string;
 
   /** KEK version new data keys are wrapped with (an admin rotation can move it further at runtime). */

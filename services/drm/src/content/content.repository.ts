@@ -107,28 +107,31 @@ export class ContentRepository {
   }
 
   /** Newest version of a resource's content. */
-  async latest(resourceId: string, manager: EntityManager = this.dataSource.manager): Promise<ContentRecord | undefined> {
-    const rows = (await manager.query(
+  async latest(
+    resourceId: string,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<ContentRecord | undefined> {
+    const rows = await manager.query<ContentRow[]>(
       `SELECT * FROM drm.content WHERE resource_id = $1 ORDER BY version DESC LIMIT 1`,
       [resourceId],
-    )) as ContentRow[];
+    );
     return rows[0] ? toRecord(rows[0]) : undefined;
   }
 
   async byVersion(resourceId: string, version: number): Promise<ContentRecord | undefined> {
-    const rows = (await this.dataSource.query(`SELECT * FROM drm.content WHERE resource_id = $1 AND version = $2`, [
-      resourceId,
-      version,
-    ])) as ContentRow[];
+    const rows = await this.dataSource.query<ContentRow[]>(
+      `SELECT * FROM drm.content WHERE resource_id = $1 AND version = $2`,
+      [resourceId, version],
+    );
     return rows[0] ? toRecord(rows[0]) : undefined;
   }
 
   async ownerOf(resourceId: string): Promise<string | undefined> {
-    const rows = (await this.dataSource.query(
+    const rows = await this.dataSource.query<{ owner_org_id: string }[]>(
       `SELECT owner_org_id FROM drm.content WHERE resource_id = $1
        UNION ALL SELECT owner_org_id FROM drm.resource_listing WHERE resource_id = $1 LIMIT 1`,
       [resourceId],
-    )) as { owner_org_id: string }[];
+    );
     return rows[0]?.owner_org_id;
   }
 
@@ -137,10 +140,10 @@ export class ContentRepository {
    * that, MinHash LSH bands and pHash BK-trees index the same sketches.
    */
   async sketchesOfOtherOwners(ownerOrgId: string, kind: 'minhash' | 'phash'): Promise<SketchCandidate[]> {
-    const rows = (await this.dataSource.query(
+    const rows = await this.dataSource.query<{ resource_id: string; owner_org_id: string; sketch: string }[]>(
       `SELECT resource_id, owner_org_id, sketch FROM drm.content WHERE sketch_kind = $1 AND owner_org_id <> $2`,
       [kind, ownerOrgId],
-    )) as { resource_id: string; owner_org_id: string; sketch: string }[];
+    );
     return rows.map((r) => ({ resourceId: r.resource_id, ownerOrgId: r.owner_org_id, sketch: r.sketch }));
   }
 }

@@ -72,7 +72,13 @@ class MultipartWriter extends Writable {
     const uploadID = await this.upload();
     const part = this.etags.length + 1;
     const res = await this.client.uploadPart(
-      { bucketName: this.bucket, objectName: this.key, uploadID, partNumber: part, headers: { 'Content-Length': body.length } },
+      {
+        bucketName: this.bucket,
+        objectName: this.key,
+        uploadID,
+        partNumber: part,
+        headers: { 'Content-Length': body.length },
+      },
       body,
     );
     this.etags.push({ part, etag: res.etag });

@@ -114,11 +114,19 @@ export class SealService {
     const sketcher = createSketcher(query.mediaType);
     const upload = this.store.createUpload(objectKey);
     try {
-      await pipeline(body, byteLimit(this.env.SEAL_MAX_MB * 1024 * 1024), createTapStream(merkle, sketcher), encrypt, upload);
+      await pipeline(
+        body,
+        byteLimit(this.env.SEAL_MAX_MB * 1024 * 1024),
+        createTapStream(merkle, sketcher),
+        encrypt,
+        upload,
+      );
     } catch (error) {
       throw error instanceof DomainError
         ? error
-        : new DomainError(ErrorCode.VALIDATION, 'The upload did not complete; nothing was stored', [], { cause: error });
+        : new DomainError(ErrorCode.VALIDATION, 'The upload did not complete; nothing was stored', [], {
+            cause: error,
+          });
     }
 
     // From here the object exists; any failure removes it so no unreferenced ciphertext stays behind.
@@ -174,12 +182,20 @@ export class SealService {
         });
       });
       this.logger.log(
-        { contentId, resourceId: record.resourceId, version, bytes: record.plaintextSize, kekVersion: record.kekVersion },
+        {
+          contentId,
+          resourceId: record.resourceId,
+          version,
+          bytes: record.plaintextSize,
+          kekVersion: record.kekVersion,
+        },
         'content sealed',
       );
       return toSealResponse(record);
     } catch (error) {
-      await this.store.remove(objectKey).catch((e: unknown) => this.logger.warn({ err: e, objectKey }, 'cleanup failed'));
+      await this.store
+        .remove(objectKey)
+        .catch((e: unknown) => this.logger.warn({ err: e, objectKey }, 'cleanup failed'));
       if ((error as { code?: string }).code === '23505') {
         throw DomainError.conflict(`Version ${version} of resource ${query.resourceId} is already sealed`);
       }
@@ -198,9 +214,7 @@ export class SealService {
           ? hammingDistance(sketch, other) <= this.env.SIMILARITY_HAMMING_THRESHOLD
           : similarity(sketch, other) >= this.env.SIMILARITY_JACCARD_THRESHOLD;
       if (close) {
-        throw DomainError.conflict(
-          `Content is a near-duplicate of resource ${candidate.resourceId} of another owner`,
-        );
+        throw DomainError.conflict(`Content is a near-duplicate of resource ${candidate.resourceId} of another owner`);
       }
     }
   }

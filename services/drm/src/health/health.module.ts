@@ -7,9 +7,6 @@ import { HealthController } from './health.controller';
 @Module({
   imports: [TerminusModule.forRoot({ errorLogStyle: 'json' })],
   controllers: [HealthController],
-  providers: [
-    KafkaHealthIndicator,
-    S3HealthIndicator.forEnv(DrmEnvDto),
-  ],
+  providers: [KafkaHealthIndicator, S3HealthIndicator.forEnv(DrmEnvDto)],
 })
 export class HealthModule {}

@@ -44,7 +44,8 @@ function localSecrets(): LocalSecretsFile {
 
 /** KEKs and the watermark secret from the environment, or (local profile) from the generated file. */
 export function resolveDrmSecrets(env: DrmEnvDto): DrmSecrets {
-  const local = LOCAL_PROFILES.has(env.NODE_ENV) && (!env.KEK_KEYS || !env.WATERMARK_SECRET) ? localSecrets() : undefined;
+  const local =
+    LOCAL_PROFILES.has(env.NODE_ENV) && (!env.KEK_KEYS || !env.WATERMARK_SECRET) ? localSecrets() : undefined;
   const kekSpec = env.KEK_KEYS;
   const kekKeys = kekSpec ? LocalKekProvider.parseKeyring(kekSpec) : local?.kekKeys;
   const watermark = env.WATERMARK_SECRET ?? local?.watermarkSecret;
@@ -58,6 +59,10 @@ export function resolveDrmSecrets(env: DrmEnvDto): DrmSecrets {
   const currentVersion = env.KEK_CURRENT_VERSION ?? (kekSpec ? Math.max(...versions) : Math.min(...versions));
   const minDecryptionVersion = env.KEK_MIN_DECRYPT_VERSION ?? Math.min(...versions);
   // Fails fast on malformed keys or an inconsistent current/min pair.
-  new LocalKekProvider({ keys: kekKeys, currentVersion: Math.max(currentVersion, minDecryptionVersion), minDecryptionVersion });
+  new LocalKekProvider({
+    keys: kekKeys,
+    currentVersion: Math.max(currentVersion, minDecryptionVersion),
+    minDecryptionVersion,
+  });
   return { kekKeys, currentVersion, minDecryptionVersion, watermarkSecret: Buffer.from(watermark, 'base64') };
 }

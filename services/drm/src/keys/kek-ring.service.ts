@@ -49,9 +49,9 @@ export class KekRingService implements OnModuleInit {
   }
 
   async currentVersion(manager: EntityManager = this.dataSource.manager): Promise<number> {
-    const rows = (await manager.query(`SELECT current_version FROM drm.kek_state WHERE id = 1`)) as {
-      current_version: number;
-    }[];
+    const rows = await manager.query<{ current_version: number }[]>(
+      `SELECT current_version FROM drm.kek_state WHERE id = 1`,
+    );
     return rows[0]?.current_version ?? this.secrets.currentVersion;
   }
 
@@ -84,9 +84,9 @@ export class KekRingService implements OnModuleInit {
   /** Moves the current version to the next configured one. */
   async rotate(): Promise<RotationResult> {
     return this.dataSource.transaction(async (manager) => {
-      const rows = (await manager.query(`SELECT current_version FROM drm.kek_state WHERE id = 1 FOR UPDATE`)) as {
-        current_version: number;
-      }[];
+      const rows = await manager.query<{ current_version: number }[]>(
+        `SELECT current_version FROM drm.kek_state WHERE id = 1 FOR UPDATE`,
+      );
       const previousVersion = rows[0].current_version;
       const next = Object.keys(this.secrets.kekKeys)
         .map(Number)
@@ -113,11 +113,11 @@ export class KekRingService implements OnModuleInit {
     let batches = 0;
     for (;;) {
       const done = await this.dataSource.transaction(async (manager) => {
-        const rows = (await manager.query(
+        const rows = await manager.query<{ id: string; wrapped_key: Buffer; kek_version: number }[]>(
           `SELECT id, wrapped_key, kek_version FROM drm.content
            WHERE kek_version <> $1 AND id > $2 ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED`,
           [currentVersion, after, batchSize],
-        )) as { id: string; wrapped_key: Buffer; kek_version: number }[];
+        );
         for (const row of rows) {
           after = row.id;
           try {

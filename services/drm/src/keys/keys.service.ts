@@ -11,9 +11,9 @@ export class KeysService {
   ) {}
 
   async status(): Promise<KeyStatusResponseDto> {
-    const rows = (await this.dataSource.query(
+    const rows = await this.dataSource.query<{ kek_version: number; n: number }[]>(
       `SELECT kek_version, count(*)::int AS n FROM drm.content GROUP BY kek_version ORDER BY kek_version`,
-    )) as { kek_version: number; n: number }[];
+    );
     return {
       currentVersion: await this.ring.currentVersion(),
       minDecryptionVersion: this.ring.minDecryptionVersion,

@@ -11,17 +11,26 @@ export class LicenceEventsController {
 
   @EventPattern(Topic.ChainPurchaseConfirmed)
   async purchaseConfirmed(@Payload() payload: unknown, @Ctx() ctx: KafkaContext): Promise<void> {
-    await this.licences.onPurchaseConfirmed(readEventMeta(ctx).eventId, decodeEvent(Topic.ChainPurchaseConfirmed, payload));
+    await this.licences.onPurchaseConfirmed(
+      readEventMeta(ctx).eventId,
+      decodeEvent(Topic.ChainPurchaseConfirmed, payload),
+    );
   }
 
   @EventPattern(Topic.ChainPurchaseReverted)
   async purchaseReverted(@Payload() payload: unknown, @Ctx() ctx: KafkaContext): Promise<void> {
-    await this.licences.onPurchaseReverted(readEventMeta(ctx).eventId, decodeEvent(Topic.ChainPurchaseReverted, payload));
+    await this.licences.onPurchaseReverted(
+      readEventMeta(ctx).eventId,
+      decodeEvent(Topic.ChainPurchaseReverted, payload),
+    );
   }
 
   @EventPattern(Topic.ChainPurchaseRefunded)
   async purchaseRefunded(@Payload() payload: unknown, @Ctx() ctx: KafkaContext): Promise<void> {
-    await this.licences.onPurchaseRefunded(readEventMeta(ctx).eventId, decodeEvent(Topic.ChainPurchaseRefunded, payload));
+    await this.licences.onPurchaseRefunded(
+      readEventMeta(ctx).eventId,
+      decodeEvent(Topic.ChainPurchaseRefunded, payload),
+    );
   }
 
   @EventPattern(Topic.CatalogResourceListed)

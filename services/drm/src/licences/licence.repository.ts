@@ -56,56 +56,67 @@ export class LicenceRepository {
 
   /** Inserts unless the order already has a licence; returns whether a row was written. */
   async insert(manager: EntityManager, l: LicenceRecord): Promise<boolean> {
-    const rows = (await manager.query(
+    const rows = await manager.query<unknown[]>(
       `INSERT INTO drm.licence (id, order_id, resource_id, version, buyer, licence_hash, status, granted_at, expires_at,
          downloads_remaining)
        VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) ON CONFLICT (order_id) DO NOTHING RETURNING id`,
-      [l.id, l.orderId, l.resourceId, l.version, l.buyer, l.licenceHash, l.status, l.grantedAt, l.expiresAt, l.downloadsRemaining],
-    )) as unknown[];
+      [
+        l.id,
+        l.orderId,
+        l.resourceId,
+        l.version,
+        l.buyer,
+        l.licenceHash,
+        l.status,
+        l.grantedAt,
+        l.expiresAt,
+        l.downloadsRemaining,
+      ],
+    );
     return rows.length > 0;
   }
 
   /** Revokes an active licence; returns it, or undefined when there was none to revoke. */
   async revoke(manager: EntityManager, orderId: string, reason: string, at: Date): Promise<LicenceRecord | undefined> {
-    const [rows] = (await manager.query(
+    const [rows] = await manager.query<[LicenceRow[], number]>(
       `UPDATE drm.licence SET status = 'revoked', revoked_at = $3, revoke_reason = $2
        WHERE order_id = $1 AND status = 'active' RETURNING *`,
       [orderId.toLowerCase(), reason, at],
-    )) as [LicenceRow[], number];
+    );
     return rows[0] ? toRecord(rows[0]) : undefined;
   }
 
   async byOrder(orderId: string): Promise<LicenceRecord | undefined> {
-    const rows = (await this.dataSource.query(`SELECT * FROM drm.licence WHERE order_id = $1`, [
+    const rows = await this.dataSource.query<LicenceRow[]>(`SELECT * FROM drm.licence WHERE order_id = $1`, [
       orderId.toLowerCase(),
-    ])) as LicenceRow[];
+    ]);
     return rows[0] ? toRecord(rows[0]) : undefined;
   }
 
   /** Every licence a wallet holds for a resource, newest first. */
   async forBuyer(buyer: string, resourceId: string): Promise<LicenceRecord[]> {
-    const rows = (await this.dataSource.query(
+    const rows = await this.dataSource.query<LicenceRow[]>(
       `SELECT * FROM drm.licence WHERE buyer = $1 AND resource_id = $2 ORDER BY granted_at DESC`,
       [buyer, resourceId],
-    )) as LicenceRow[];
+    );
     return rows.map(toRecord);
   }
 
   async forResource(resourceId: string): Promise<LicenceRecord[]> {
-    const rows = (await this.dataSource.query(`SELECT * FROM drm.licence WHERE resource_id = $1`, [
+    const rows = await this.dataSource.query<LicenceRow[]>(`SELECT * FROM drm.licence WHERE resource_id = $1`, [
       resourceId,
-    ])) as LicenceRow[];
+    ]);
     return rows.map(toRecord);
   }
 
   /** Takes one download from a quota licence inside the release transaction; false when none is left. */
   async consumeDownload(manager: EntityManager, licenceId: string): Promise<boolean> {
-    const [rows] = (await manager.query(
+    const [rows] = await manager.query<[unknown[], number]>(
       `UPDATE drm.licence SET downloads_remaining = downloads_remaining - 1
        WHERE id = $1 AND (downloads_remaining IS NULL OR downloads_remaining > 0)
        RETURNING downloads_remaining`,
       [licenceId],
-    )) as [unknown[], number];
+    );
     return rows.length > 0;
   }
 }

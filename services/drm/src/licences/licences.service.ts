@@ -51,9 +51,10 @@ export class LicencesService {
   }
 
   private async grant(manager: EntityManager, e: PayloadOf<Topic.ChainPurchaseConfirmed>): Promise<void> {
-    const listing = (await manager.query(`SELECT version FROM drm.resource_listing WHERE resource_id = $1`, [
-      e.resourceId,
-    ])) as { version: number }[];
+    const listing = await manager.query<{ version: number }[]>(
+      `SELECT version FROM drm.resource_listing WHERE resource_id = $1`,
+      [e.resourceId],
+    );
     const content = await this.contents.latest(e.resourceId, manager);
     const grantedAt = new Date();
     // Terms are the owner's, recorded when the content was sealed; a licence without them is perpetual.
@@ -84,7 +85,10 @@ export class LicencesService {
       grantedAt: grantedAt.toISOString(),
       ...(licence.expiresAt ? { expiresAt: licence.expiresAt.toISOString() } : {}),
     });
-    this.logger.log({ licenceId: licence.id, orderId: licence.orderId, resourceId: licence.resourceId }, 'licence granted');
+    this.logger.log(
+      { licenceId: licence.id, orderId: licence.orderId, resourceId: licence.resourceId },
+      'licence granted',
+    );
   }
 
   private async revoke(manager: EntityManager, orderId: string, reason: RevokeReason): Promise<void> {

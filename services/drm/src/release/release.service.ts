@@ -61,7 +61,11 @@ export class ReleaseService {
     private readonly outbox: OutboxService,
   ) {}
 
-  async releaseKey(principal: Principal, resourceId: string, req: KeyReleaseRequestDto): Promise<KeyReleaseResponseDto> {
+  async releaseKey(
+    principal: Principal,
+    resourceId: string,
+    req: KeyReleaseRequestDto,
+  ): Promise<KeyReleaseResponseDto> {
     const wallet = this.walletOf(principal);
     let derived: string;
     try {
@@ -249,4 +253,3 @@ export class ReleaseService {
     }
   }
 }
-

@@ -51,7 +51,11 @@ function rowMark(secret: Buffer, cells: string[]): RowMark | undefined {
   if (numeric.length === 0) {
     return undefined;
   }
-  return { column: numeric[h.readUInt16BE(1) % numeric.length], bit: h.readUInt16BE(3) % FINGERPRINT_BITS, mask: h[5] & 1 };
+  return {
+    column: numeric[h.readUInt16BE(1) % numeric.length],
+    bit: h.readUInt16BE(3) % FINGERPRINT_BITS,
+    mask: h[5] & 1,
+  };
 }
 
 function lastDigitParity(cell: string): number {

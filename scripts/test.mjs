@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // `npm test`: everything from a fresh checkout. Installs when needed, brings the local stack up, builds
 // the contracts and services, lints, type-checks, then runs jest (unit + integration + e2e).
-// `npm test -- <jest args>` (a path, -t name, --selectProjects unit) brings the stack up the same way and
-// runs only jest with those arguments; TESSERA_TEST_FULL=1 keeps the build, lint and typecheck steps too.
+// `npm test -- <jest args>` (a path, -t name, --selectProjects unit) brings the stack up and builds the same
+// way (integration suites run the built services), then runs jest with those arguments; lint and typecheck
+// are skipped there unless TESSERA_TEST_FULL=1.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -30,8 +31,8 @@ async function main() {
   if (scripts['contracts:build']) {
     await step(results, 'npm run contracts:build', async () => (await npm(['run', '-s', 'contracts:build'])) === 0);
   }
+  await step(results, 'npm run build', async () => (await npm(['run', '-s', 'build'])) === 0);
   if (full) {
-    await step(results, 'npm run build', async () => (await npm(['run', '-s', 'build'])) === 0);
     await step(results, 'npm run lint', async () => (await npm(['run', '-s', 'lint'])) === 0);
     await step(results, 'npm run typecheck', async () => (await npm(['run', '-s', 'typecheck'])) === 0);
   }

@@ -32,7 +32,8 @@ export async function waitFor<T>(
     }
     await new Promise((r) => setTimeout(r, intervalMs));
   }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
+  const reason = lastError instanceof Error ? `: ${lastError.message}` : '';
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${reason}`);
 }
 
 export function freePort(): Promise<number> {
@@ -84,16 +85,16 @@ export async function ensureBuilt(name: ServiceName): Promise<void> {
   const lock = path.join(ROOT, 'dist', '.build-lock');
   fs.mkdirSync(path.dirname(lock), { recursive: true });
   await waitFor(
-    async () => {
+    () => {
       try {
         fs.mkdirSync(lock);
-        return true;
+        return Promise.resolve(true);
       } catch {
         // Another worker is building; a lock older than 5 minutes is stale.
         if (Date.now() - fs.statSync(lock).mtimeMs > 300_000) {
           fs.rmSync(lock, { recursive: true, force: true });
         }
-        return false;
+        return Promise.resolve(false);
       }
     },
     { timeoutMs: 300_000, intervalMs: 500, what: 'the build lock' },
@@ -185,11 +186,11 @@ export async function startService(name: ServiceName, env: NodeJS.ProcessEnv = {
 
   try {
     await waitFor(
-      async () => {
+      () => {
         if (gone) {
           throw new Error(`${name} exited during boot:\n${output.slice(-4000)}`);
         }
-        return bootMs >= 0;
+        return Promise.resolve(bootMs >= 0);
       },
       { timeoutMs: 45_000, intervalMs: 100, what: `${name} to listen` },
     );
@@ -224,7 +225,10 @@ export function runToExit(
 }
 
 /** `node deploy/local/stack.mjs <command> <part>`; used to take a dependency down and back. */
-export async function stackCtl(command: 'stop' | 'start', part: 'postgres' | 'kafka' | 's3' | 'anvil'): Promise<number> {
+export async function stackCtl(
+  command: 'stop' | 'start',
+  part: 'postgres' | 'kafka' | 's3' | 'anvil',
+): Promise<number> {
   const t0 = Date.now();
   await run(process.execPath, [path.join(ROOT, 'deploy', 'local', 'stack.mjs'), command, part], {
     cwd: ROOT,

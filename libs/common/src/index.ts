@@ -14,6 +14,7 @@ export * from './health/rpc.health';
 export * from './health/s3.health';
 export * from './http/metrics';
 export * from './http/request-context';
+export * from './kafka/consume-event';
 export * from './kafka/event-meta';
 export * from './kafka/kafka.client';
 export * from './kafka/kafka.options';

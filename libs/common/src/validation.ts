@@ -119,7 +119,9 @@ export function IsAddress(options: FieldOptions = {}): PropertyDecorator {
 export function ValidateInt(options: FieldOptions & { min?: number; max?: number } = {}): PropertyDecorator {
   const { min, max } = options;
   return applyDecorators(
-    Transform(({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() !== '' ? Number(value) : value)),
+    Transform(({ value }: { value: unknown }) =>
+      typeof value === 'string' && value.trim() !== '' ? Number(value) : value,
+    ),
     IsInt({ each: options.each }),
     ...(min === undefined ? [] : [Min(min, { each: options.each })]),
     ...(max === undefined ? [] : [Max(max, { each: options.each })]),

@@ -6,7 +6,7 @@ import { createMessagingTablesV1 } from '@tessera/common/messaging/messaging-tab
 import { OutboxService } from '@tessera/common/messaging/outbox.service';
 import { createKafka } from '@tessera/common/kafka/kafka.client';
 import { ensureTopics } from '@tessera/common/kafka/topics';
-import { decodeEvent, EventHeader, type PayloadOf, Topic } from '@tessera/events';
+import { decodeEvent, EVENT_EXAMPLES, EventHeader, type PayloadOf, Topic } from '@tessera/events';
 import type { Consumer, Kafka } from 'kafkajs';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -21,7 +21,7 @@ const SCHEMA = `outbox_it_${RUN}`;
 const PREFIX = `it-${RUN}.`;
 const GROUP = `outbox-it-${RUN}`;
 const CONSUMER = 'outbox-it';
-const TOPICS = [Topic.DrmContentSealed, Topic.CatalogResourceListed] as const;
+const TOPICS = [Topic.DrmContentSealed, Topic.CatalogResourceVersioned] as const;
 const TRANSACTIONS = 100;
 const EVENTS_PER_TX = 10;
 const KILL_AFTER_TX = 40;
@@ -40,34 +40,12 @@ class OutboxItTables1795550000001 implements MigrationInterface {
   async down(): Promise<void> {}
 }
 
-function sealed(i: number): PayloadOf<Topic.DrmContentSealed> {
+/** The topic's example payload with per-event ids and amounts, so every event is distinct. */
+function payload<T extends (typeof TOPICS)[number]>(topic: T, i: number): PayloadOf<T> {
   return {
+    ...EVENT_EXAMPLES[topic],
     resourceId: randomUUID(),
-    version: 1 + (i % 3),
     contentRoot: `0x${i.toString(16).padStart(64, '0')}`,
-    plaintextSize: String(BigInt(i) * 1_000_000_007n),
-    ciphertextSize: String(BigInt(i) * 1_000_000_007n + 16n),
-    segmentSize: 65536,
-    sketch: [i, i * 7, 0xffffffff],
-    objectKey: `it/${i}`,
-    kekVersion: 1,
-    sealedAt: new Date().toISOString(),
-  };
-}
-
-function listed(i: number): PayloadOf<Topic.CatalogResourceListed> {
-  return {
-    resourceId: randomUUID(),
-    ownerOrgId: randomUUID(),
-    ownerAddress: '0x70997970C51812dc3A010C7d01b50e0d17dc79C8',
-    kind: 'dataset' as PayloadOf<Topic.CatalogResourceListed>['kind'],
-    title: `resource ${i}`,
-    version: 1,
-    contentRoot: `0x${'ab'.repeat(32)}`,
-    price: (10n ** 24n + BigInt(i)).toString(),
-    token: '0x5FbDB2315678afecb367f032d93F642f64180aa3',
-    licenceTermsHash: `0x${'cd'.repeat(32)}`,
-    listedAt: new Date().toISOString(),
   };
 }
 
@@ -149,11 +127,10 @@ describe('outbox relay and inbox', () => {
           occurredAt: header(EventHeader.OccurredAt),
         });
         await inbox.handleOnce(CONSUMER, eventId, (manager) =>
-          manager.query(`INSERT INTO ${quoteSchema(SCHEMA)}.received (event_id, topic, request_id) VALUES ($1, $2, $3)`, [
-            eventId,
-            logical,
-            header(EventHeader.RequestId) ?? null,
-          ]),
+          manager.query(
+            `INSERT INTO ${quoteSchema(SCHEMA)}.received (event_id, topic, request_id) VALUES ($1, $2, $3)`,
+            [eventId, logical, header(EventHeader.RequestId) ?? null],
+          ),
         );
       },
     });
@@ -172,6 +149,21 @@ describe('outbox relay and inbox', () => {
     await dataSource?.destroy();
   });
 
+  it('refuses to write outside a transaction or with an invalid payload, leaving no row', async () => {
+    const outbox = new OutboxService();
+    const s = quoteSchema(SCHEMA);
+    const before = await dataSource.query<{ n: string }[]>(`SELECT count(*) AS n FROM ${s}.outbox`);
+    await expect(outbox.emit(dataSource.manager, TOPICS[0], 'k', payload(TOPICS[0], 1))).rejects.toThrow(
+      /inside a transaction/,
+    );
+    const bad = { ...payload(TOPICS[0], 2), plaintextSize: '-1' };
+    await expect(dataSource.transaction((manager) => outbox.emit(manager, TOPICS[0], 'k', bad))).rejects.toThrow(
+      /plaintextSize/,
+    );
+    const after = await dataSource.query<{ n: string }[]>(`SELECT count(*) AS n FROM ${s}.outbox`);
+    expect(after[0].n).toBe(before[0].n);
+  });
+
   it('delivers exactly the committed events, once each, across a relay SIGKILL and restart', async () => {
     const outbox = new OutboxService();
     const committed = new Set<string>();
@@ -188,8 +180,8 @@ describe('outbox relay and inbox', () => {
             const headers = { [EventHeader.RequestId]: `tx-${tx}` };
             ids.push(
               i % 2 === 0
-                ? await outbox.emit(manager, Topic.DrmContentSealed, `r-${i % 7}`, sealed(i), headers)
-                : await outbox.emit(manager, Topic.CatalogResourceListed, `r-${i % 7}`, listed(i), headers),
+                ? await outbox.emit(manager, TOPICS[0], `r-${i % 7}`, payload(TOPICS[0], i), headers)
+                : await outbox.emit(manager, TOPICS[1], `r-${i % 7}`, payload(TOPICS[1], i), headers),
             );
           }
           if (!commit) {
@@ -209,17 +201,19 @@ describe('outbox relay and inbox', () => {
         await Promise.all([tx, tx + 1, tx + 2, tx + 3].filter((n) => n < to).map(writeTx));
       }
     };
-    const count = async (sql: string): Promise<number> =>
-      Number(((await dataSource.query(sql)) as { n: string }[])[0].n);
+    const count = async (sql: string): Promise<number> => Number((await dataSource.query<{ n: string }[]>(sql))[0].n);
     const s = quoteSchema(SCHEMA);
 
     const first = startRelay();
     relays.push(first.child);
     await first.ready;
     await writeRange(0, KILL_AFTER_TX);
-    await waitFor(async () => (await count(`SELECT count(*) AS n FROM ${s}.outbox WHERE published_at IS NOT NULL`)) > 0, {
-      what: 'the first relay to publish something',
-    });
+    await waitFor(
+      async () => (await count(`SELECT count(*) AS n FROM ${s}.outbox WHERE published_at IS NOT NULL`)) > 0,
+      {
+        what: 'the first relay to publish something',
+      },
+    );
     await killed(first.child, 'SIGKILL');
     const publishedAtKill = await count(`SELECT count(*) AS n FROM ${s}.outbox WHERE published_at IS NOT NULL`);
 
@@ -240,11 +234,9 @@ describe('outbox relay and inbox', () => {
     // Late redeliveries would show up here.
     await new Promise((r) => setTimeout(r, 1500));
 
-    const received = (await dataSource.query(`SELECT event_id, topic, request_id FROM ${s}.received`)) as {
-      event_id: string;
-      topic: string;
-      request_id: string;
-    }[];
+    const received = await dataSource.query<{ event_id: string; topic: string; request_id: string }[]>(
+      `SELECT event_id, topic, request_id FROM ${s}.received`,
+    );
     const receivedIds = new Set(received.map((r) => r.event_id));
     expect(committed.size).toBe(500);
     expect(rolledBack.size).toBe(500);

@@ -1,4 +1,13 @@
-import { ALL_TOPICS, decodeEvent, encodeEvent, InvalidEventError, partitionKey, Topic, TopicPayloads } from './index';
+import {
+  ALL_TOPICS,
+  decodeEvent,
+  encodeEvent,
+  EVENT_EXAMPLES,
+  InvalidEventError,
+  partitionKey,
+  Topic,
+  TopicPayloads,
+} from './index';
 import type { PayloadOf } from './index';
 
 const ORDER = '0x' + 'ab'.repeat(32);
@@ -33,6 +42,12 @@ describe('event contracts', () => {
       expect(topic).toMatch(/^[a-z]+\.[a-z]+\.[a-z]+\.v\d+$/);
       expect(TopicPayloads[topic].value).toBeInstanceOf(Function);
       expect(TopicPayloads[topic].key).toBeInstanceOf(Function);
+    }
+  });
+
+  it('keeps a valid example for every topic', () => {
+    for (const topic of ALL_TOPICS) {
+      expect(() => decodeEvent(topic, JSON.stringify(EVENT_EXAMPLES[topic]))).not.toThrow();
     }
   });
 
@@ -71,9 +86,9 @@ describe('event contracts', () => {
   });
 
   it('derives the partition key from the payload', () => {
-    expect(partitionKey(Topic.PaymentsOrderSettled, { ...settled, orderId: ORDER.toUpperCase().replace('0X', '0x') })).toBe(
-      ORDER,
-    );
+    expect(
+      partitionKey(Topic.PaymentsOrderSettled, { ...settled, orderId: ORDER.toUpperCase().replace('0X', '0x') }),
+    ).toBe(ORDER);
     const sealed = { resourceId: settled.resourceId } as PayloadOf<Topic.DrmContentSealed>;
     expect(partitionKey(Topic.DrmContentSealed, sealed)).toBe(settled.resourceId);
   });

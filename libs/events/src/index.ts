@@ -1,6 +1,7 @@
 export * from './topic';
 export * from './registry';
 export * from './codec';
+export * from './examples';
 export * from './common/resource-kind';
 export * from './common/keys';
 export * from './common/chain-log';

@@ -27,7 +27,10 @@ describe('catalog refuses to boot with a bad environment', () => {
   });
 
   it('exits non-zero naming KAFKA_BROKERS when a broker has no port', async () => {
-    const { code, stderr } = await runToExit('catalog', envWith({ NODE_ENV: 'test', KAFKA_BROKERS: '127.0.0.1,kafka:19092' }));
+    const { code, stderr } = await runToExit(
+      'catalog',
+      envWith({ NODE_ENV: 'test', KAFKA_BROKERS: '127.0.0.1,kafka:19092' }),
+    );
     expect(code).not.toBe(0);
     expect(stderr).toMatch(/KAFKA_BROKERS: must be a comma-separated list of host:port/);
     expect(stderr).not.toMatch(/DATABASE_URL/);
@@ -36,7 +39,9 @@ describe('catalog refuses to boot with a bad environment', () => {
   it('lists every bad variable in one report', async () => {
     const { code, stderr } = await runToExit(
       'catalog',
-      envWith({ NODE_ENV: 'production', KAFKA_BROKERS: 'not a broker', PORT: '99999', LOG_LEVEL: 'chatty' }, ['DATABASE_URL']),
+      envWith({ NODE_ENV: 'production', KAFKA_BROKERS: 'not a broker', PORT: '99999', LOG_LEVEL: 'chatty' }, [
+        'DATABASE_URL',
+      ]),
     );
     expect(code).not.toBe(0);
     const named = [...stderr.matchAll(/^\s+- (\w+):/gm)].map((m) => m[1]).sort();

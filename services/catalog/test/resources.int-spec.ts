@@ -4,14 +4,7 @@ import { Topic } from '@tessera/events';
 import type { Producer } from 'kafkajs';
 import { Client } from 'pg';
 import { type RunningService, startService, waitFor } from '../../../test/support/service-process';
-import {
-  CatalogClient,
-  countRows,
-  datasetInput,
-  EventCollector,
-  produceSealed,
-  TOKEN,
-} from './support/catalog-client';
+import { CatalogClient, countRows, datasetInput, EventCollector, produceSealed, TOKEN } from './support/catalog-client';
 
 const sketch = (seed: number): number[] => Array.from({ length: 128 }, (_, i) => (seed * 7919 + i * 104729) >>> 0);
 
@@ -27,7 +20,10 @@ describe('catalog resources (real Postgres + Kafka)', () => {
     service = await startService('catalog', { PAYMENT_TOKEN_ADDRESS: TOKEN });
     db = new Client({ connectionString: process.env.DATABASE_URL });
     await db.connect();
-    const kafka = createKafka({ clientId: `it-catalog-${randomUUID()}`, brokers: process.env.KAFKA_BROKERS!.split(',') });
+    const kafka = createKafka({
+      clientId: `it-catalog-${randomUUID()}`,
+      brokers: process.env.KAFKA_BROKERS!.split(','),
+    });
     producer = kafka.producer();
     await producer.connect();
     await collector.start(kafka, [
@@ -96,7 +92,7 @@ describe('catalog resources (real Postgres + Kafka)', () => {
     expect((found.body.items as { id: string }[])[0].id).toBe(id);
     expect((await owner.call('GET', `/resources/${id}`, undefined, true)).status).toBe(200);
 
-    const listedEvent = await waitFor(async () => collector.find(Topic.CatalogResourceListed, id)[0], {
+    const listedEvent = await waitFor(() => Promise.resolve(collector.find(Topic.CatalogResourceListed, id)[0]), {
       timeoutMs: 20_000,
       what: 'catalog.resource.listed.v1',
     });
@@ -119,7 +115,7 @@ describe('catalog resources (real Postgres + Kafka)', () => {
     expect((await owner.call('POST', `/resources/${id}/delist`, { reason: 'retired' })).status).toBe(200);
     const after = await owner.call('GET', `/search?q=${encodeURIComponent(name)}`, undefined, true);
     expect((after.body.items as { id: string }[]).map((i) => i.id)).not.toContain(id);
-    const delisted = await waitFor(async () => collector.find(Topic.CatalogResourceDelisted, id)[0], {
+    const delisted = await waitFor(() => Promise.resolve(collector.find(Topic.CatalogResourceDelisted, id)[0]), {
       timeoutMs: 20_000,
       what: 'catalog.resource.delisted.v1',
     });
@@ -138,14 +134,18 @@ describe('catalog resources (real Postgres + Kafka)', () => {
     const v1 = await owner.call('GET', `/resources/${id}/versions/1`, undefined, true);
     expect((v1.body.current as { pricing: unknown }).pricing).toEqual({ model: 'fixed', price: '2500000000000000000' });
     const v2 = await owner.call('GET', `/resources/${id}/versions/2`, undefined, true);
-    expect((v2.body.current as { pricing: unknown }).pricing).toEqual({ model: 'time-limited', price: '900', accessDays: 30 });
-    const versioned = await waitFor(async () => collector.find(Topic.CatalogResourceVersioned, id)[0], {
+    expect((v2.body.current as { pricing: unknown }).pricing).toEqual({
+      model: 'time-limited',
+      price: '900',
+      accessDays: 30,
+    });
+    const versioned = await waitFor(() => Promise.resolve(collector.find(Topic.CatalogResourceVersioned, id)[0]), {
       timeoutMs: 20_000,
       what: 'catalog.resource.versioned.v1',
     });
     expect(versioned.value).toMatchObject({ resourceId: id, version: 2, previousVersion: 1 });
     const relisted = await waitFor(
-      async () => collector.find(Topic.CatalogResourceListed, id).find((e) => e.value.version === 2),
+      () => Promise.resolve(collector.find(Topic.CatalogResourceListed, id).find((e) => e.value.version === 2)),
       { timeoutMs: 20_000, what: 'listed event of version 2' },
     );
     expect(relisted.value).toMatchObject({ price: '900', pricingModel: 'time-limited', accessDays: 30 });
@@ -153,13 +153,21 @@ describe('catalog resources (real Postgres + Kafka)', () => {
 
   describe('rejected input writes nothing', () => {
     it.each([
-      ['metadata breaking the dataset schema', datasetInput('x', { metadata: { format: 'parquet', rows: 'many' } }), 'metadata.rows'],
+      [
+        'metadata breaking the dataset schema',
+        datasetInput('x', { metadata: { format: 'parquet', rows: 'many' } }),
+        'metadata.rows',
+      ],
       ['metadata missing a required field', datasetInput('x', { metadata: { format: 'csv' } }), 'metadata.rows'],
-      ['an unknown metadata field', datasetInput('x', { metadata: { format: 'csv', rows: 1, colour: 'red' } }), 'metadata.colour'],
+      [
+        'an unknown metadata field',
+        datasetInput('x', { metadata: { format: 'csv', rows: 1, colour: 'red' } }),
+        'metadata.colour',
+      ],
       ['an unknown top-level field', datasetInput('x', { owner: 'me' }), 'owner'],
       ['a negative price', datasetInput('x', { pricing: { model: 'fixed', price: '-1' } }), 'pricing.price'],
       ['a price on free pricing', datasetInput('x', { pricing: { model: 'free', price: '5' } }), 'pricing.price'],
-    ])('%s → 400 naming %s', async (_what, body, field) => {
+    ])('%s → 400 naming the field', async (_what, body, field) => {
       const client = new CatalogClient(service.url);
       const res = await client.call('POST', '/resources', body);
       expect(res.status).toBe(400);
@@ -188,15 +196,21 @@ describe('catalog resources (real Postgres + Kafka)', () => {
       expect(await countRows(db, owner.orgId)).toEqual(before);
 
       // The same bundle with shares summing to 10000 is accepted and lists with its components.
-      const ok = await owner.call('POST', '/resources', { ...bundle, payees: [{ orgId: owner.orgId, shareBps: 10000 }] });
+      const ok = await owner.call('POST', '/resources', {
+        ...bundle,
+        payees: [{ orgId: owner.orgId, shareBps: 10000 }],
+      });
       expect(ok.status).toBe(201);
       expect(ok.body.status).toBe('sealed');
       const listed = await owner.call('POST', `/resources/${ok.body.id as string}/list`);
       expect(listed.status).toBe(200);
-      const event = await waitFor(async () => collector.find(Topic.CatalogResourceListed, ok.body.id as string)[0], {
-        timeoutMs: 20_000,
-        what: 'bundle listed event',
-      });
+      const event = await waitFor(
+        () => Promise.resolve(collector.find(Topic.CatalogResourceListed, ok.body.id as string)[0]),
+        {
+          timeoutMs: 20_000,
+          what: 'bundle listed event',
+        },
+      );
       expect((event.value.components as { resourceId: string }[]).map((c) => c.resourceId)).toEqual([a, b]);
     }, 90_000);
   });

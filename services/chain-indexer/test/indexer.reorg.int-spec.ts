@@ -46,8 +46,9 @@ describe('chain-indexer: reorgs', () => {
     const orphaned = await world.purchaseBlocks(k, 1);
     await indexedUpTo(await world.blockNumber());
     const ids = new Set(orphaned.map((p) => p.orderId.toLowerCase()));
-    await events.waitUntil('orphan-to-be purchases observed', () =>
-      events.unique(Topic.ChainPurchaseObserved).filter((e) => ids.has(e.value.orderId as string)).length === k,
+    await events.waitUntil(
+      'orphan-to-be purchases observed',
+      () => events.unique(Topic.ChainPurchaseObserved).filter((e) => ids.has(e.value.orderId as string)).length === k,
     );
     await world.revert(snapshot);
     const fresh = await world.purchaseBlocks(k + 1, 1);
@@ -55,17 +56,27 @@ describe('chain-indexer: reorgs', () => {
     return { orphaned, fresh };
   }
 
-  it.each([1, 5, 30])('reverts the purchases of %i orphaned blocks and confirms the new branch', async (k) => {
-    const { orphaned, fresh } = await reorg(k);
-    const orphanIds = new Set(orphaned.map((p) => p.orderId.toLowerCase()));
-    const freshIds = new Set(fresh.map((p) => p.orderId.toLowerCase()));
-    await events.waitUntil('reverts and new confirmations', () => {
-      const reverted = events.unique(Topic.ChainPurchaseReverted).filter((e) => orphanIds.has(e.value.orderId as string));
-      const confirmed = events.unique(Topic.ChainPurchaseConfirmed).filter((e) => freshIds.has(e.value.orderId as string));
-      return reverted.length === k && confirmed.length === k + 1;
-    });
-    expect(events.unique(Topic.ChainPurchaseReverted).filter((e) => freshIds.has(e.value.orderId as string))).toHaveLength(0);
-  }, 120_000);
+  it.each([1, 5, 30])(
+    'reverts the purchases of %i orphaned blocks and confirms the new branch',
+    async (k) => {
+      const { orphaned, fresh } = await reorg(k);
+      const orphanIds = new Set(orphaned.map((p) => p.orderId.toLowerCase()));
+      const freshIds = new Set(fresh.map((p) => p.orderId.toLowerCase()));
+      await events.waitUntil('reverts and new confirmations', () => {
+        const reverted = events
+          .unique(Topic.ChainPurchaseReverted)
+          .filter((e) => orphanIds.has(e.value.orderId as string));
+        const confirmed = events
+          .unique(Topic.ChainPurchaseConfirmed)
+          .filter((e) => freshIds.has(e.value.orderId as string));
+        return reverted.length === k && confirmed.length === k + 1;
+      });
+      expect(
+        events.unique(Topic.ChainPurchaseReverted).filter((e) => freshIds.has(e.value.orderId as string)),
+      ).toHaveLength(0);
+    },
+    120_000,
+  );
 
   it('ends in the same state as a from-scratch index of the canonical chain', async () => {
     await indexedUpTo(await world.blockNumber());
@@ -80,7 +91,12 @@ describe('chain-indexer: reorgs', () => {
     ]);
     const canonical = new Set(logs.map((l) => `${l.blockHash.toLowerCase()}:${Number(BigInt(l.logIndex))}`));
     const reverted = new Set(events.unique(Topic.ChainPurchaseReverted).map(keyOf));
-    const live = new Set(events.unique(Topic.ChainPurchaseConfirmed).map(keyOf).filter((key) => !reverted.has(key)));
+    const live = new Set(
+      events
+        .unique(Topic.ChainPurchaseConfirmed)
+        .map(keyOf)
+        .filter((key) => !reverted.has(key)),
+    );
     expect(live).toEqual(canonical);
     expect(canonical.size).toBe(6 + 2 + 6 + 31);
   }, 60_000);
@@ -94,12 +110,17 @@ describe('chain-indexer: reorgs', () => {
     const { orphaned, fresh } = await reorg(5);
     const headers = await internalHeaders('chain-indexer', admin());
     const status = async () =>
-      (await (await fetch(`${indexer!.url}/admin/indexer/status`, { headers })).json()) as { haltedReason: string | null; checkpoint: number };
+      (await (await fetch(`${indexer!.url}/admin/indexer/status`, { headers })).json()) as {
+        haltedReason: string | null;
+        checkpoint: number;
+      };
     await events.waitUntil('the halt', () => /reorg deeper than MAX_REORG_DEPTH=3/.test(indexer!.output()));
     expect((await status()).haltedReason).toMatch(/reorg deeper than MAX_REORG_DEPTH=3/);
     const freshIds = new Set(fresh.map((p) => p.orderId.toLowerCase()));
     await new Promise((r) => setTimeout(r, 1500));
-    expect(events.unique(Topic.ChainPurchaseObserved).filter((e) => freshIds.has(e.value.orderId as string))).toHaveLength(0);
+    expect(
+      events.unique(Topic.ChainPurchaseObserved).filter((e) => freshIds.has(e.value.orderId as string)),
+    ).toHaveLength(0);
 
     const res = await fetch(`${indexer!.url}/admin/indexer/reindex`, {
       method: 'POST',
@@ -109,8 +130,12 @@ describe('chain-indexer: reorgs', () => {
     expect(res.status).toBe(202);
     const orphanIds = new Set(orphaned.map((p) => p.orderId.toLowerCase()));
     await events.waitUntil('reindexed branch', () => {
-      const reverted = events.unique(Topic.ChainPurchaseReverted).filter((e) => orphanIds.has(e.value.orderId as string));
-      const confirmed = events.unique(Topic.ChainPurchaseConfirmed).filter((e) => freshIds.has(e.value.orderId as string));
+      const reverted = events
+        .unique(Topic.ChainPurchaseReverted)
+        .filter((e) => orphanIds.has(e.value.orderId as string));
+      const confirmed = events
+        .unique(Topic.ChainPurchaseConfirmed)
+        .filter((e) => freshIds.has(e.value.orderId as string));
       return reverted.length === 5 && confirmed.length === 6;
     });
     expect((await status()).haltedReason).toBeNull();

@@ -46,7 +46,12 @@ describe('chain-indexer: backfill and follow', () => {
     const byOrder = new Map(purchases.map((p) => [p.orderId.toLowerCase(), p]));
     for (const e of confirmed) {
       const p = byOrder.get(e.value.orderId as string)!;
-      expect(e.value).toMatchObject({ resourceId: p.resourceId, buyer: p.buyer, payee: p.payee, amount: p.amount.toString() });
+      expect(e.value).toMatchObject({
+        resourceId: p.resourceId,
+        buyer: p.buyer,
+        payee: p.payee,
+        amount: p.amount.toString(),
+      });
       expect(e.value.confirmations).toBeGreaterThanOrEqual(2);
     }
     // Kafka orders per partition; within one, each resource's purchases arrive in chain order.
@@ -68,14 +73,21 @@ describe('chain-indexer: backfill and follow', () => {
     await events.waitUntil('the new purchase observed', () =>
       events.unique(Topic.ChainPurchaseObserved).some((e) => e.value.orderId === late.orderId.toLowerCase()),
     );
-    expect(events.unique(Topic.ChainPurchaseConfirmed).some((e) => e.value.orderId === late.orderId.toLowerCase())).toBe(false);
+    expect(
+      events.unique(Topic.ChainPurchaseConfirmed).some((e) => e.value.orderId === late.orderId.toLowerCase()),
+    ).toBe(false);
     await world.mine(1);
-    await events.waitUntil('the refund and the new purchase confirmed', () =>
-      events.unique(Topic.ChainPurchaseConfirmed).some((e) => e.value.orderId === late.orderId.toLowerCase()) &&
-      events.unique(Topic.ChainPurchaseRefunded).length === 1,
+    await events.waitUntil(
+      'the refund and the new purchase confirmed',
+      () =>
+        events.unique(Topic.ChainPurchaseConfirmed).some((e) => e.value.orderId === late.orderId.toLowerCase()) &&
+        events.unique(Topic.ChainPurchaseRefunded).length === 1,
     );
     const [refund] = events.unique(Topic.ChainPurchaseRefunded);
-    expect(refund.value).toMatchObject({ orderId: purchases[0].orderId.toLowerCase(), amount: purchases[0].amount.toString() });
+    expect(refund.value).toMatchObject({
+      orderId: purchases[0].orderId.toLowerCase(),
+      amount: purchases[0].amount.toString(),
+    });
   }, 60_000);
 
   it('reports status to admins and exposes indexer metrics', async () => {

@@ -61,7 +61,9 @@ function setupSwagger(app: NestExpressApplication, name: string): void {
  * Swagger and metrics, plus a Kafka microservice that inherits the same pipe and filter.
  * Invalid env exits before anything connects; any other boot failure exits non-zero.
  */
-export async function bootstrapService<E extends BaseEnvDto>(options: BootstrapOptions<E>): Promise<NestExpressApplication> {
+export async function bootstrapService<E extends BaseEnvDto>(
+  options: BootstrapOptions<E>,
+): Promise<NestExpressApplication> {
   const started = performance.now();
   const env = loadEnv(options.env);
   const service = new ServiceInfo(options.name);

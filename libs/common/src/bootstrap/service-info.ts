@@ -1,4 +1,3 @@
-
 /** Which service this process is; injected wherever a client id or label is needed. */
 export class ServiceInfo {
   constructor(readonly name: string) {}

@@ -112,7 +112,10 @@ export class BaseEnvDto {
 export function WithS3Env<TBase extends Ctor<BaseEnvDto>>(Base: TBase) {
   class S3Env extends Base {
     @LocalDefault('http://127.0.0.1:19000')
-    @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true }, { message: 'must be an http(s) URL' })
+    @IsUrl(
+      { protocols: ['http', 'https'], require_tld: false, require_protocol: true },
+      { message: 'must be an http(s) URL' },
+    )
     S3_ENDPOINT!: string;
 
     @LocalDefault('tessera')
@@ -138,7 +141,10 @@ export function WithS3Env<TBase extends Ctor<BaseEnvDto>>(Base: TBase) {
 export function WithRpcEnv<TBase extends Ctor<BaseEnvDto>>(Base: TBase) {
   class RpcEnv extends Base {
     @LocalDefault('http://127.0.0.1:18545')
-    @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true }, { message: 'must be an http(s) URL' })
+    @IsUrl(
+      { protocols: ['http', 'https'], require_tld: false, require_protocol: true },
+      { message: 'must be an http(s) URL' },
+    )
     RPC_URL!: string;
 
     @LocalDefault('31337')
@@ -154,4 +160,7 @@ export type S3Settings = Pick<
   InstanceType<ReturnType<typeof WithS3Env>>,
   'S3_ENDPOINT' | 'S3_ACCESS_KEY' | 'S3_SECRET_KEY' | 'S3_BUCKET' | 'S3_REGION' | 'HEALTH_TIMEOUT_MS'
 >;
-export type RpcSettings = Pick<InstanceType<ReturnType<typeof WithRpcEnv>>, 'RPC_URL' | 'CHAIN_ID' | 'HEALTH_TIMEOUT_MS'>;
+export type RpcSettings = Pick<
+  InstanceType<ReturnType<typeof WithRpcEnv>>,
+  'RPC_URL' | 'CHAIN_ID' | 'HEALTH_TIMEOUT_MS'
+>;

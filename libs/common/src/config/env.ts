@@ -22,8 +22,12 @@ export function LocalDefault(value: string): PropertyDecorator {
 
 function collectLocalDefaults(cls: Ctor): Record<string, string> {
   const chain: object[] = [];
-  for (let proto: unknown = cls.prototype; proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
-    chain.unshift(proto as object);
+  for (
+    let proto = cls.prototype as object | null;
+    proto && proto !== Object.prototype;
+    proto = Object.getPrototypeOf(proto) as object | null
+  ) {
+    chain.unshift(proto);
   }
   const out: Record<string, string> = {};
   for (const proto of chain) {

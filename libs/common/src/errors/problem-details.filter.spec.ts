@@ -105,17 +105,26 @@ describe('HTTP error handling', () => {
   });
 
   it('answers malformed JSON with 400 and a fixed message', async () => {
-    const res = await request(server()).post('/t').set('content-type', 'application/json').send('{"ownerId": ').expect(400);
+    const res = await request(server())
+      .post('/t')
+      .set('content-type', 'application/json')
+      .send('{"ownerId": ')
+      .expect(400);
     expect(res.body).toMatchObject({ status: 400, detail: 'Malformed JSON body' });
   });
 
   it('answers an oversized body with 413', async () => {
-    const res = await request(server()).post('/t').send({ ...valid, note: 'x'.repeat(4096) }).expect(413);
+    const res = await request(server())
+      .post('/t')
+      .send({ ...valid, note: 'x'.repeat(4096) })
+      .expect(413);
     expect(res.body).toMatchObject({ status: 413, code: 'PAYLOAD_TOO_LARGE' });
   });
 
   it('maps domain errors and unique violations', async () => {
-    await request(server()).get('/t/missing').expect(404, /Resource not found/);
+    await request(server())
+      .get('/t/missing')
+      .expect(404, /Resource not found/);
     const dup = await request(server()).get('/t/duplicate').expect(409);
     expect(dup.body).toMatchObject({ code: 'CONFLICT' });
   });

@@ -4,7 +4,11 @@ import { DomainError, ErrorCode } from './domain-error';
 import { statusOf, toProblemDetails } from './problem-details';
 
 function pgError(code: string, message = 'duplicate key value violates unique constraint "users_email_key"') {
-  return new QueryFailedError('INSERT INTO secret_table VALUES ($1)', ['x'], Object.assign(new Error(message), { code }));
+  return new QueryFailedError(
+    'INSERT INTO secret_table VALUES ($1)',
+    ['x'],
+    Object.assign(new Error(message), { code }),
+  );
 }
 
 describe('toProblemDetails', () => {
@@ -27,7 +31,12 @@ describe('toProblemDetails', () => {
 
   it('keeps a domain error message and field errors', () => {
     const p = toProblemDetails(DomainError.validation('bad', [{ field: 'a.b', message: 'nope' }]));
-    expect(p).toMatchObject({ status: 400, code: 'VALIDATION', detail: 'bad', errors: [{ field: 'a.b', message: 'nope' }] });
+    expect(p).toMatchObject({
+      status: 400,
+      code: 'VALIDATION',
+      detail: 'bad',
+      errors: [{ field: 'a.b', message: 'nope' }],
+    });
     expect(p.type).toBe('urn:tessera:problem:validation');
   });
 
@@ -45,7 +54,9 @@ describe('toProblemDetails', () => {
   });
 
   it('hides the message of an INTERNAL domain error', () => {
-    expect(toProblemDetails(new DomainError(ErrorCode.INTERNAL, 'kek v3 missing')).detail).toBe('Internal server error');
+    expect(toProblemDetails(new DomainError(ErrorCode.INTERNAL, 'kek v3 missing')).detail).toBe(
+      'Internal server error',
+    );
   });
 
   it('answers transient database faults with 503', () => {
@@ -53,7 +64,10 @@ describe('toProblemDetails', () => {
   });
 
   it('keeps Nest HTTP exceptions but hides 5xx messages', () => {
-    expect(toProblemDetails(new NotFoundException('Cannot GET /x'))).toMatchObject({ status: 404, detail: 'Cannot GET /x' });
+    expect(toProblemDetails(new NotFoundException('Cannot GET /x'))).toMatchObject({
+      status: 404,
+      detail: 'Cannot GET /x',
+    });
     expect(toProblemDetails(new ForbiddenException()).code).toBe('FORBIDDEN');
     expect(toProblemDetails(new ServiceUnavailableException('db at 10.0.0.3 down'))).toMatchObject({
       status: 503,

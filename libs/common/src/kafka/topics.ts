@@ -6,7 +6,11 @@ export interface TopicSettings {
 }
 
 /** Creates the topics that do not exist yet; existing ones are left untouched. */
-export async function ensureTopics(kafka: Kafka, topics: readonly string[], settings: TopicSettings): Promise<string[]> {
+export async function ensureTopics(
+  kafka: Kafka,
+  topics: readonly string[],
+  settings: TopicSettings,
+): Promise<string[]> {
   const admin = kafka.admin();
   await admin.connect();
   try {

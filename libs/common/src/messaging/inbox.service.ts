@@ -19,11 +19,11 @@ export class InboxService {
   ): Promise<InboxResult<R>> {
     return this.dataSource.transaction(async (manager) => {
       // A concurrent delivery of the same event blocks here until the first one commits or rolls back.
-      const inserted = (await manager.query(
+      const inserted = await manager.query<unknown[]>(
         `INSERT INTO ${schemaOf(this.dataSource)}.inbox (consumer, event_id) VALUES ($1, $2)
          ON CONFLICT DO NOTHING RETURNING event_id`,
         [consumer, eventId],
-      )) as unknown[];
+      );
       if (inserted.length === 0) {
         return { duplicate: true };
       }

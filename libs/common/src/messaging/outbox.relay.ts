@@ -88,11 +88,11 @@ export class OutboxRelay {
   /** Claims and publishes one batch; returns how many events went out. */
   async publishBatch(): Promise<number> {
     return this.settings.dataSource.transaction(async (manager) => {
-      const rows = (await manager.query(
+      const rows = await manager.query<OutboxRow[]>(
         `SELECT id, topic, key, payload, headers, created_at FROM ${this.table}
          WHERE published_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
         [this.batchSize],
-      )) as OutboxRow[];
+      );
       if (rows.length === 0) {
         return 0;
       }

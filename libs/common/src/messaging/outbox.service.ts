@@ -24,11 +24,11 @@ export class OutboxService {
     const payload = encodeEvent(topic, value);
     const requestId = headers[EventHeader.RequestId] ?? currentRequestId();
     const allHeaders = requestId ? { ...headers, [EventHeader.RequestId]: requestId } : headers;
-    const rows = (await manager.query(
+    const rows = await manager.query<{ id: string }[]>(
       `INSERT INTO ${schemaOf(manager.connection)}.outbox (topic, key, payload, headers)
        VALUES ($1, $2, $3::jsonb, $4::jsonb) RETURNING id`,
       [topic, key, toJson(payload), toJson(allHeaders)],
-    )) as { id: string }[];
+    );
     return rows[0].id;
   }
 }

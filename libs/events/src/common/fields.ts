@@ -3,13 +3,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsISO8601, Max, Min } from 'class-validator';
 import { Optional } from '@tessera/common/validation';
 
-export {
-  IsAddress,
-  IsBigIntString,
-  IsBytes32,
-  ValidateNestedType,
-  ValidateUUID,
-} from '@tessera/common/validation';
+export { IsAddress, IsBigIntString, IsBytes32, ValidateNestedType, ValidateUUID } from '@tessera/common/validation';
 
 /** ISO 8601 timestamp, e.g. 2025-01-31T12:00:00.000Z. */
 export function IsTimestamp(options: { optional?: boolean } = {}): PropertyDecorator {

@@ -34,20 +34,20 @@ export class SearchRepository {
 
   async page(params: SearchParams): Promise<SearchRow[]> {
     const sql = buildPageSql(this.schema, params);
-    return (await this.dataSource.query(sql.text, sql.values)) as SearchRow[];
+    return await this.dataSource.query<SearchRow[]>(sql.text, sql.values);
   }
 
   async facets(params: SearchParams): Promise<FacetRows> {
     const sql = buildFacetSql(this.schema, params);
     const [groups, tags] = await Promise.all([
-      this.dataSource.query(sql.groups.text, sql.groups.values) as Promise<FacetRows['groups']>,
-      this.dataSource.query(sql.tags.text, sql.tags.values) as Promise<FacetRows['tags']>,
+      this.dataSource.query<FacetRows['groups']>(sql.groups.text, sql.groups.values),
+      this.dataSource.query<FacetRows['tags']>(sql.tags.text, sql.tags.values),
     ]);
     return { groups, tags };
   }
 
   async similar(id: string, limit: number): Promise<SearchRow[]> {
     const sql = buildSimilarSql(this.schema, id, limit);
-    return (await this.dataSource.query(sql.text, sql.values)) as SearchRow[];
+    return await this.dataSource.query<SearchRow[]>(sql.text, sql.values);
   }
 }

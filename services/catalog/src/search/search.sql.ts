@@ -50,14 +50,14 @@ export function decodeCursor(raw: string, sort: SearchSort): Cursor {
   if (!Array.isArray(parsed) || parsed.length !== 3 || !parsed.every((p) => typeof p === 'string')) {
     throw invalid();
   }
-  const [s, key, id] = parsed as string[];
+  const [s, key, id]: string[] = parsed;
   const keyOk =
-    s === SearchSort.Relevance
+    s === String(SearchSort.Relevance)
       ? Number.isFinite(Number(key))
-      : s === SearchSort.Newest
+      : s === String(SearchSort.Newest)
         ? !Number.isNaN(Date.parse(key))
         : /^\d{1,78}$/.test(key);
-  if (s !== sort || !keyOk || !UUID.test(id)) {
+  if (s !== String(sort) || !keyOk || !UUID.test(id)) {
     throw invalid();
   }
   return { sort, key, id };
@@ -83,7 +83,8 @@ function filters(b: Builder, p: SearchParams, table: string): { where: string; q
     const text = b.param(p.q.toLowerCase());
     const ts = `websearch_to_tsquery('english', ${text})`;
     q = { ts, text };
-    where.push(`(${table}.search @@ ${ts} OR ${text} <% lower(${table}.name))`);
+    // `<%` catches a misspelt word inside a longer name, `%` a query misspelt throughout.
+    where.push(`(${table}.search @@ ${ts} OR ${text} <% lower(${table}.name) OR ${text} % lower(${table}.name))`);
   }
   if (p.kind?.length) {
     where.push(`${table}.kind = ANY(${b.param(p.kind)}::text[])`);

@@ -114,7 +114,7 @@ export class EventCollector {
   }
 
   find(topic: Topic, resourceId: string): (typeof this.events)[number][] {
-    return this.events.filter((e) => e.topic === topic && e.key === resourceId);
+    return this.events.filter((e) => e.topic === String(topic) && e.key === resourceId);
   }
 
   async stop(): Promise<void> {

@@ -7,7 +7,10 @@ export class ChainIndexerEnvDto extends WithRpcEnv(BaseEnvDto) {
 
   /** Second JSON-RPC endpoint, used while the primary fails. */
   @IsOptional()
-  @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true }, { message: 'must be an http(s) URL' })
+  @IsUrl(
+    { protocols: ['http', 'https'], require_tld: false, require_protocol: true },
+    { message: 'must be an http(s) URL' },
+  )
   RPC_FALLBACK_URL?: string;
 
   @EnvInt()

@@ -23,9 +23,9 @@ export class HealthController {
     return healthResponse(
       res,
       this.health.check([
-      () => this.db.pingCheck('db', { timeout: this.env.HEALTH_TIMEOUT_MS }),
-      () => this.kafka.isHealthy('kafka'),
-      () => this.rpc.isHealthy('rpc'),
+        () => this.db.pingCheck('db', { timeout: this.env.HEALTH_TIMEOUT_MS }),
+        () => this.kafka.isHealthy('kafka'),
+        () => this.rpc.isHealthy('rpc'),
       ]),
     );
   }

@@ -7,9 +7,6 @@ import { HealthController } from './health.controller';
 @Module({
   imports: [TerminusModule.forRoot({ errorLogStyle: 'json' })],
   controllers: [HealthController],
-  providers: [
-    KafkaHealthIndicator,
-    RpcHealthIndicator.forEnv(ChainIndexerEnvDto),
-  ],
+  providers: [KafkaHealthIndicator, RpcHealthIndicator.forEnv(ChainIndexerEnvDto)],
 })
 export class HealthModule {}

@@ -118,24 +118,26 @@ export class IndexerRepository {
   }
 
   async findCursor(chainId: number, manager: EntityManager = this.dataSource.manager): Promise<CursorRow | null> {
-    const rows = (await manager.query(`SELECT * FROM indexer.chain_cursor WHERE chain_id = $1`, [
-      chainId,
-    ])) as RawCursor[];
+    const rows = await manager.query<RawCursor[]>(`SELECT * FROM indexer.chain_cursor WHERE chain_id = $1`, [chainId]);
     return rows[0] ? toCursor(rows[0]) : null;
   }
 
   /** Serialises writers of one chain (leader, admin reindex, a deposed leader finishing a chunk). */
   async lockCursor(manager: EntityManager, chainId: number): Promise<CursorRow> {
-    const rows = (await manager.query(`SELECT * FROM indexer.chain_cursor WHERE chain_id = $1 FOR UPDATE`, [
+    const rows = await manager.query<RawCursor[]>(`SELECT * FROM indexer.chain_cursor WHERE chain_id = $1 FOR UPDATE`, [
       chainId,
-    ])) as RawCursor[];
+    ]);
     if (!rows[0]) {
       throw new Error(`no cursor for chain ${chainId}`);
     }
     return toCursor(rows[0]);
   }
 
-  async setCheckpoint(manager: EntityManager, chainId: number, block: BlockRow | { number: number; hash: null; time: null }) {
+  async setCheckpoint(
+    manager: EntityManager,
+    chainId: number,
+    block: BlockRow | { number: number; hash: null; time: null },
+  ) {
     await manager.query(
       `UPDATE indexer.chain_cursor SET checkpoint_block = $2, checkpoint_hash = $3, checkpoint_time = $4,
          updated_at = now() WHERE chain_id = $1`,
@@ -178,11 +180,11 @@ export class IndexerRepository {
 
   /** Newest first, at most `limit`, at or below `atOrBelow`. */
   async recentBlocks(chainId: number, atOrBelow: number, limit: number): Promise<BlockRow[]> {
-    const rows = (await this.dataSource.query(
+    const rows = await this.dataSource.query<{ number: string; hash: string; parent_hash: string; block_time: Date }[]>(
       `SELECT number, hash, parent_hash, block_time FROM indexer.block
        WHERE chain_id = $1 AND number <= $2 ORDER BY number DESC LIMIT $3`,
       [chainId, atOrBelow, limit],
-    )) as { number: string; hash: string; parent_hash: string; block_time: Date }[];
+    );
     return rows.map((r) => ({ number: Number(r.number), hash: r.hash, parentHash: r.parent_hash, time: r.block_time }));
   }
 
@@ -203,7 +205,7 @@ export class IndexerRepository {
     if (events.length === 0) {
       return [];
     }
-    const rows = (await manager.query(
+    const rows = await manager.query<RawEvent[]>(
       `INSERT INTO indexer.chain_event
          (id, chain_id, block_number, block_hash, log_index, tx_hash, kind, order_id, resource_id, payload, status)
        SELECT e.id, e.chain_id, e.block_number, e.block_hash, e.log_index, e.tx_hash, e.kind, e.order_id,
@@ -230,48 +232,57 @@ export class IndexerRepository {
           })),
         ),
       ],
-    )) as RawEvent[];
+    );
     return toEvents(rows);
   }
 
   /** Marks observed events at or below `maxBlock` confirmed and returns them. */
   async confirmUpTo(manager: EntityManager, chainId: number, maxBlock: number): Promise<EventRow[]> {
-    const [rows] = (await manager.query(
+    const [rows] = await manager.query<[RawEvent[], number]>(
       `UPDATE indexer.chain_event SET status = 'confirmed', confirmed_at = now()
        WHERE chain_id = $1 AND status = 'observed' AND block_number <= $2 RETURNING ${EVENT_COLUMNS}`,
       [chainId, maxBlock],
-    )) as [RawEvent[], number];
+    );
     return toEvents(rows);
   }
 
   /** Orphans the live events of the given blocks (by hash) and returns them. */
   async orphanBlocks(manager: EntityManager, chainId: number, blockHashes: string[]): Promise<EventRow[]> {
-    const [rows] = (await manager.query(
+    const [rows] = await manager.query<[RawEvent[], number]>(
       `UPDATE indexer.chain_event SET status = 'orphaned', orphaned_at = now()
        WHERE chain_id = $1 AND block_hash = ANY($2::text[]) AND status <> 'orphaned' RETURNING ${EVENT_COLUMNS}`,
       [chainId, blockHashes],
-    )) as [RawEvent[], number];
+    );
     return toEvents(rows);
   }
 
   /** Live events above a height, grouped by block: what a reorg or a reindex must check. */
-  async liveBlocksAbove(manager: EntityManager, chainId: number, number: number): Promise<{ number: number; hash: string }[]> {
-    const rows = (await manager.query(
+  async liveBlocksAbove(
+    manager: EntityManager,
+    chainId: number,
+    number: number,
+  ): Promise<{ number: number; hash: string }[]> {
+    const rows = await manager.query<{ block_number: string; block_hash: string }[]>(
       `SELECT DISTINCT block_number, block_hash FROM indexer.chain_event
        WHERE chain_id = $1 AND block_number > $2 AND status <> 'orphaned'`,
       [chainId, number],
-    )) as { block_number: string; block_hash: string }[];
+    );
     return rows.map((r) => ({ number: Number(r.block_number), hash: r.block_hash }));
   }
 
   /** Live listings of a resource before a position: the next one is version count + 1. */
-  async listingsBefore(manager: EntityManager, resourceId: string, blockNumber: number, logIndex: number): Promise<number> {
-    const rows = (await manager.query(
+  async listingsBefore(
+    manager: EntityManager,
+    resourceId: string,
+    blockNumber: number,
+    logIndex: number,
+  ): Promise<number> {
+    const rows = await manager.query<{ n: number }[]>(
       `SELECT count(*)::int AS n FROM indexer.chain_event
        WHERE kind = 'listing' AND resource_id = $1 AND status <> 'orphaned'
          AND (block_number, log_index) < ($2::bigint, $3::int)`,
       [resourceId, blockNumber, logIndex],
-    )) as { n: number }[];
+    );
     return rows[0].n;
   }
 

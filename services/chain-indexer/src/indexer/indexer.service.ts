@@ -251,7 +251,11 @@ export class IndexerService implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /** `eth_getLogs` over an adaptive range: halve on failure or an oversized answer, grow after success. */
-  private async fetchLogs(contract: string, from: number, head: number): Promise<{ logs: SettlementLog[]; to: number }> {
+  private async fetchLogs(
+    contract: string,
+    from: number,
+    head: number,
+  ): Promise<{ logs: SettlementLog[]; to: number }> {
     let backoff = 100;
     for (;;) {
       const { to } = this.range.next(from, head);
@@ -314,7 +318,10 @@ export class IndexerService implements OnApplicationBootstrap, OnModuleDestroy {
           const resourceId = resourceUuid(log.resourceIds[0]);
           const payee = shares[i][0]?.account;
           if (!resourceId || !payee) {
-            this.logger.warn({ key: base.id, orderId: log.orderId }, 'purchase without a platform resource id; skipped');
+            this.logger.warn(
+              { key: base.id, orderId: log.orderId },
+              'purchase without a platform resource id; skipped',
+            );
             return;
           }
           const payload: PayloadOf<Topic.ChainPurchaseObserved> = {
@@ -373,7 +380,12 @@ export class IndexerService implements OnApplicationBootstrap, OnModuleDestroy {
           await this.emit(manager, event, 'refunded', Topic.ChainPurchaseRefunded, event.payload as never);
           break;
         case 'listing': {
-          const earlier = await this.repository.listingsBefore(manager, event.resourceId!, event.blockNumber, event.logIndex);
+          const earlier = await this.repository.listingsBefore(
+            manager,
+            event.resourceId!,
+            event.blockNumber,
+            event.logIndex,
+          );
           await this.emit(manager, event, 'anchored', Topic.ChainResourceAnchored, {
             ...(event.payload as unknown as Omit<PayloadOf<Topic.ChainResourceAnchored>, 'version'>),
             version: earlier + 1,
@@ -389,7 +401,11 @@ export class IndexerService implements OnApplicationBootstrap, OnModuleDestroy {
    * chain still has (the common ancestor), revert what was emitted above it and resume from there.
    */
   private async reconcileReorg(cursor: CursorRow): Promise<void> {
-    const stored = await this.repository.recentBlocks(this.chainId, cursor.checkpointBlock, this.env.MAX_REORG_DEPTH + 2);
+    const stored = await this.repository.recentBlocks(
+      this.chainId,
+      cursor.checkpointBlock,
+      this.env.MAX_REORG_DEPTH + 2,
+    );
     let ancestor: BlockRow | undefined;
     for (const block of stored) {
       const onChain = await this.rpc.getBlock(block.number);
@@ -521,5 +537,10 @@ export class IndexerService implements OnApplicationBootstrap, OnModuleDestroy {
 }
 
 function toBlockRow(block: RpcBlock): BlockRow {
-  return { number: block.number, hash: block.hash, parentHash: block.parentHash, time: new Date(block.timestamp * 1000) };
+  return {
+    number: block.number,
+    hash: block.hash,
+    parentHash: block.parentHash,
+    time: new Date(block.timestamp * 1000),
+  };
 }

@@ -56,6 +56,8 @@ export function parseSettlementLog(raw: RpcLog): SettlementLog | null {
     logIndex: Number(BigInt(raw.logIndex)),
     txHash: raw.transactionHash.toLowerCase(),
   };
+  // Only the followed events are decoded; the log filter excludes the others.
+  // eslint-disable-next-line @typescript-eslint/switch-exhaustiveness-check
   switch (event.eventName) {
     case 'Purchased':
       return {

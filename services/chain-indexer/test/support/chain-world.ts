@@ -159,9 +159,19 @@ export class ChainWorld {
           };
           const signature = await signQuote(this.quoteSigner, quote, this.deployment.settlement);
           hashes.push(
-            await this.send(buyer, this.deployment.settlement, settlementInterface.encodeFunctionData('purchase', [quote, signature])),
+            await this.send(
+              buyer,
+              this.deployment.settlement,
+              settlementInterface.encodeFunctionData('purchase', [quote, signature]),
+            ),
           );
-          done.push({ orderId: quote.orderId, resourceId: this.resources[resourceIndex], buyer: buyer.address, payee, amount: amount + fee });
+          done.push({
+            orderId: quote.orderId,
+            resourceId: this.resources[resourceIndex],
+            buyer: buyer.address,
+            payee,
+            amount: amount + fee,
+          });
         }
         await this.rpc('evm_mine');
         for (const hash of hashes) {
@@ -178,7 +188,11 @@ export class ChainWorld {
   }
 
   async refund(orderId: string): Promise<void> {
-    await this.sendNow(anvilWallet(3, this.provider), this.deployment.settlement, settlementInterface.encodeFunctionData('refund', [orderId]));
+    await this.sendNow(
+      anvilWallet(3, this.provider),
+      this.deployment.settlement,
+      settlementInterface.encodeFunctionData('refund', [orderId]),
+    );
   }
 
   async snapshot(): Promise<string> {
@@ -214,8 +228,11 @@ export class ChainWorld {
 
   private async sendNow(wallet: Wallet, to: string, data: string): Promise<void> {
     const hash = await this.send(wallet, to, data);
-    await waitFor(async () => (await this.rpc<{ status: string } | null>('eth_getTransactionReceipt', [hash])) ?? false, {
-      what: `tx ${hash}`,
-    });
+    await waitFor(
+      async () => (await this.rpc<{ status: string } | null>('eth_getTransactionReceipt', [hash])) ?? false,
+      {
+        what: `tx ${hash}`,
+      },
+    );
   }
 }

@@ -29,18 +29,23 @@ export class EventCollector {
   constructor(private readonly chainId: number) {}
 
   async start(): Promise<void> {
-    const kafka = new Kafka({ clientId: 'it-indexer', brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:19092').split(','), logLevel: logLevel.NOTHING });
+    const kafka = new Kafka({
+      clientId: 'it-indexer',
+      brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:19092').split(','),
+      logLevel: logLevel.NOTHING,
+    });
     this.consumer = kafka.consumer({ groupId: `it-indexer-${randomUUID()}` });
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: CHAIN_TOPICS, fromBeginning: true });
     await this.consumer.run({
-      eachMessage: async ({ topic, partition, message }) => {
+      eachMessage: ({ topic, partition, message }) => {
         const value = JSON.parse(message.value!.toString('utf8')) as Received['value'];
         if (value.chainId !== this.chainId) {
           return;
         }
         const eventId = message.headers?.[EventHeader.EventId]?.toString() ?? '';
         this.all.push({ topic: topic as Topic, eventId, partition, value });
+        return Promise.resolve();
       },
     });
   }
@@ -58,7 +63,7 @@ export class EventCollector {
   }
 
   async waitUntil(what: string, done: () => boolean, timeoutMs = 90_000): Promise<void> {
-    await waitFor(async () => done(), { timeoutMs, intervalMs: 250, what });
+    await waitFor(() => Promise.resolve(done()), { timeoutMs, intervalMs: 250, what });
   }
 
   async stop(): Promise<void> {

@@ -22,8 +22,8 @@ export class HealthController {
     return healthResponse(
       res,
       this.health.check([
-      () => this.db.pingCheck('db', { timeout: this.env.HEALTH_TIMEOUT_MS }),
-      () => this.kafka.isHealthy('kafka'),
+        () => this.db.pingCheck('db', { timeout: this.env.HEALTH_TIMEOUT_MS }),
+        () => this.kafka.isHealthy('kafka'),
       ]),
     );
   }

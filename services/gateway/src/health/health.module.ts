@@ -6,8 +6,6 @@ import { HealthController } from './health.controller';
 @Module({
   imports: [TerminusModule.forRoot({ errorLogStyle: 'json' })],
   controllers: [HealthController],
-  providers: [
-    KafkaHealthIndicator,
-  ],
+  providers: [KafkaHealthIndicator],
 })
 export class HealthModule {}

@@ -1,12 +1,7 @@
 import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { Injectable, Logger } from '@nestjs/common';
-import {
-  INTERNAL_TOKEN_HEADER,
-  InternalTokenSigner,
-  type Principal,
-  resolveInternalPrivateJwk,
-} from '@tessera/auth';
+import { INTERNAL_TOKEN_HEADER, InternalTokenSigner, type Principal, resolveInternalPrivateJwk } from '@tessera/auth';
 import { DomainError, ErrorCode, REQUEST_ID_HEADER, toProblemDetails } from '@tessera/common';
 import type { Request, Response } from 'express';
 import { createProxyMiddleware, fixRequestBody, type RequestHandler } from 'http-proxy-middleware';
@@ -56,7 +51,7 @@ export class ProxyService {
     }
   }
 
-  async forward(req: Request & { id?: string }, res: Response, principal: Principal): Promise<void> {
+  async forward(req: Request, res: Response, principal: Principal): Promise<void> {
     const resolved = resolveProxyRoute(req.path);
     if (!resolved) {
       throw DomainError.notFound('Route');
@@ -66,7 +61,7 @@ export class ProxyService {
       delete req.headers[header];
     }
     req.headers[INTERNAL_TOKEN_HEADER] = await this.signer.sign(principal, route.service);
-    req.headers[REQUEST_ID_HEADER] = req.id ?? principal.requestId;
+    req.headers[REQUEST_ID_HEADER] = principal.requestId;
     const query = req.originalUrl.indexOf('?');
     req.url = upstreamPath + (query >= 0 ? req.originalUrl.slice(query) : '');
     const proxy = this.proxies.get(route.service)!;
@@ -74,7 +69,12 @@ export class ProxyService {
   }
 
   /** Unreachable or failing upstream: 503 problem+json with Retry-After, unless bytes were already sent. */
-  private upstreamFailed(service: UpstreamService, error: Error, req: IncomingMessage, res: ServerResponse | Socket): void {
+  private upstreamFailed(
+    service: UpstreamService,
+    error: Error,
+    req: IncomingMessage,
+    res: ServerResponse | Socket,
+  ): void {
     this.logger.warn(`${service} unavailable for ${req.method} ${req.url}: ${error.message}`);
     if (!('writeHead' in res) || res.headersSent) {
       res.destroy();
@@ -82,9 +82,7 @@ export class ProxyService {
     }
     const requestId = (req as IncomingMessage & { id?: string }).id;
     const problem = {
-      ...toProblemDetails(
-        new DomainError(ErrorCode.UNAVAILABLE, `The ${service} service is unavailable; retry later`),
-      ),
+      ...toProblemDetails(new DomainError(ErrorCode.UNAVAILABLE, `The ${service} service is unavailable; retry later`)),
       requestId,
     };
     res.writeHead(problem.status, {

@@ -19,6 +19,12 @@ export class RateLimitGuard extends ThrottlerGuard {
     return Promise.resolve(`ip:${String(req.ip)}`);
   }
 
+  /** Probes from the orchestrator must never be throttled into looking like an outage. */
+  protected override shouldSkip(context: ExecutionContext): Promise<boolean> {
+    const path = context.switchToHttp().getRequest<{ path?: string }>().path;
+    return Promise.resolve(context.getType() !== 'http' || path === '/health' || path === '/metrics');
+  }
+
   protected override generateKey(_context: ExecutionContext, tracker: string, name: string): string {
     return `${name}:${tracker}`;
   }

@@ -10,7 +10,10 @@ export class PostgresNonceStore extends NonceStore {
   }
 
   async issue(nonce: string, expiresAt: Date): Promise<void> {
-    await this.dataSource.query('INSERT INTO gateway.siwe_nonce (nonce, expires_at) VALUES ($1, $2)', [nonce, expiresAt]);
+    await this.dataSource.query('INSERT INTO gateway.siwe_nonce (nonce, expires_at) VALUES ($1, $2)', [
+      nonce,
+      expiresAt,
+    ]);
     // Expired nonces are useless; sweeping on a small share of issues keeps the table small without a timer.
     if (Math.random() < 0.02) {
       await this.dataSource.query('DELETE FROM gateway.siwe_nonce WHERE expires_at < now()');

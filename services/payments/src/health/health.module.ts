@@ -7,9 +7,6 @@ import { HealthController } from './health.controller';
 @Module({
   imports: [TerminusModule.forRoot({ errorLogStyle: 'json' })],
   controllers: [HealthController],
-  providers: [
-    KafkaHealthIndicator,
-    RpcHealthIndicator.forEnv(PaymentsEnvDto),
-  ],
+  providers: [KafkaHealthIndicator, RpcHealthIndicator.forEnv(PaymentsEnvDto)],
 })
 export class HealthModule {}

@@ -1,4 +1,5 @@
 import { MessagingTables1795550000000 } from './1795550000000-messaging-tables';
+import { PaymentsCore1795570000000 } from './1795570000000-payments-core';
 
 /** Every migration of the payments service, oldest first. Append new ones at the end. */
-export const migrations = [MessagingTables1795550000000];
+export const migrations = [MessagingTables1795550000000, PaymentsCore1795570000000];

@@ -1,4 +1,12 @@
-import { IsAddress, IsBigIntString, IsBytes32, IsChainId, IsTimestamp, ValidateNestedType, ValidateUUID } from '../../common/fields';
+import {
+  IsAddress,
+  IsBigIntString,
+  IsBytes32,
+  IsChainId,
+  IsTimestamp,
+  ValidateNestedType,
+  ValidateUUID,
+} from '../../common/fields';
 
 export class PayeeShare {
   @IsAddress()

@@ -22,7 +22,9 @@ const toList = ({ value }: { value: unknown }): unknown =>
         .map((s) => s.trim())
         .filter(Boolean)
     : Array.isArray(value)
-      ? value.flatMap((v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()) : [v])).filter(Boolean)
+      ? (value as unknown[])
+          .flatMap((v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()) : [v]))
+          .filter(Boolean)
       : value;
 
 export class SearchQueryDto {

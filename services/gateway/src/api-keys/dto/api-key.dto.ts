@@ -52,7 +52,7 @@ export function mapApiKey(record: ApiKeyRecord): ApiKeyResponseDto {
     orgId: record.orgId,
     name: record.name,
     prefix: record.prefix,
-    scopes: record.scopes as GrantableScope[],
+    scopes: record.scopes,
     createdAt: record.createdAt,
     revokedAt: record.revokedAt,
     lastUsedAt: record.lastUsedAt,

@@ -1,0 +1,402 @@
+import { createDecryptStream, HEADER_BYTES, IntegrityError, TAG_BYTES } from '@tessera/crypto';
+import { Topic } from '@tessera/events';
+import { decrypt as eciesDecrypt } from 'eciesjs';
+import { randomBytes, randomUUID } from 'node:crypto';
+import http from 'node:http';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { internalHeaders } from '../../../test/support/auth';
+import {
+  admin,
+  call,
+  type Harness,
+  objectKeys,
+  openHarness,
+  outboxEvents,
+  partner,
+  publish,
+  purchase,
+  randomWallet,
+  readObject,
+  seal,
+  waitFor,
+  wallet,
+} from './support/drm-harness';
+
+const SEGMENT = 256 * 1024;
+
+interface KeyRelease {
+  encryptedDataKey: string;
+  ciphertextUrl: string;
+  associatedData: string;
+  segmentSize: number;
+  contentRoot: string;
+  detail?: string;
+}
+
+/** What a buyer's client does with mode (a): ECIES-unwrap the key, fetch the ciphertext, decrypt it. */
+async function fetchAsBuyer(h: Harness, buyer: ReturnType<typeof randomWallet>, resourceId: string) {
+  const res = await call(h, wallet(buyer.address), 'POST', `/content/${resourceId}/key`, {
+    publicKey: buyer.signingKey.publicKey,
+  });
+  const body = (await res.json()) as KeyRelease;
+  if (res.status !== 200) {
+    return { status: res.status, body };
+  }
+  const dataKey = Buffer.from(
+    eciesDecrypt(buyer.privateKey.slice(2), Buffer.from(body.encryptedDataKey.slice(2), 'hex')),
+  );
+  const ciphertext = Buffer.from(await (await fetch(body.ciphertextUrl)).arrayBuffer());
+  const parts: Buffer[] = [];
+  await pipeline(
+    Readable.from([ciphertext]),
+    createDecryptStream(dataKey, body.associatedData, { segmentSize: body.segmentSize }),
+    async (src: AsyncIterable<Buffer>) => {
+      for await (const c of src) {
+        parts.push(c);
+      }
+    },
+  );
+  return { status: 200, body, dataKey, plaintext: Buffer.concat(parts), ciphertext };
+}
+
+describe('drm: seal, keys and release against the real stack', () => {
+  let h: Harness;
+  const owner = randomUUID();
+  const capturedKeys: Buffer[] = [];
+
+  beforeAll(async () => {
+    h = await openHarness();
+  }, 90_000);
+
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it.each([
+    ['empty', 0],
+    ['one byte', 1],
+    ['exactly one segment', SEGMENT],
+    ['three segments and a bit', 3 * SEGMENT + 7],
+  ])('round-trips %s content to a licensed buyer', async (_name, size) => {
+    const data = randomBytes(size);
+    const sealed = await seal(h, owner, data);
+    expect(sealed.plaintextSize).toBe(size);
+    const segments = size === 0 ? 1 : Math.ceil(size / SEGMENT);
+    expect(sealed.ciphertextSize).toBe(HEADER_BYTES + size + segments * TAG_BYTES);
+    const [event] = await outboxEvents(h, Topic.DrmContentSealed, sealed.resourceId);
+    expect(event).toMatchObject({
+      resourceId: sealed.resourceId,
+      contentRoot: sealed.contentRoot,
+      plaintextSize: String(size),
+      kekVersion: sealed.kekVersion,
+    });
+
+    const buyer = randomWallet();
+    await purchase(h, sealed.resourceId, buyer.address);
+    const got = await fetchAsBuyer(h, buyer, sealed.resourceId);
+    expect(got.status).toBe(200);
+    expect(got.plaintext?.equals(data)).toBe(true);
+    capturedKeys.push(got.dataKey!);
+
+    const stream = await call(h, wallet(buyer.address), 'GET', `/content/${sealed.resourceId}/download`);
+    expect(stream.status).toBe(200);
+    const bytes = Buffer.from(await stream.arrayBuffer());
+    // Opaque media: exact bytes followed by the signed licence trailer.
+    expect(bytes.subarray(0, size).equals(data)).toBe(true);
+    expect(bytes.subarray(size).toString('utf8')).toContain('%%TESSERA-LICENCE%%');
+  });
+
+  it('stores nothing when the upload breaks off midway: no row, no event, no object', async () => {
+    const resourceId = randomUUID();
+    const headers = await internalHeaders('drm', partner(owner));
+    const url = new URL(`${h.service.url}/content?resourceId=${resourceId}&mediaType=application/octet-stream`);
+    await new Promise<void>((resolve) => {
+      const req = http.request(url, {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/octet-stream', 'content-length': String(40 * 1024 * 1024) },
+      });
+      req.on('error', () => resolve());
+      req.on('response', () => resolve());
+      // 12 MiB: more than one multipart part has been uploaded when the client disappears.
+      let sent = 0;
+      const pump = () => {
+        while (sent < 12 * 1024 * 1024) {
+          sent += 1024 * 1024;
+          if (!req.write(randomBytes(1024 * 1024))) {
+            req.once('drain', pump);
+            return;
+          }
+        }
+        setTimeout(() => {
+          req.destroy();
+          resolve();
+        }, 1500);
+      };
+      pump();
+    });
+    await new Promise((r) => setTimeout(r, 2000));
+    const rows = await h.pg.query(`SELECT 1 FROM drm.content WHERE resource_id = $1`, [resourceId]);
+    expect(rows.rowCount).toBe(0);
+    expect(await outboxEvents(h, Topic.DrmContentSealed, resourceId)).toEqual([]);
+    expect(await objectKeys(h, `content/${resourceId}/`)).toEqual([]);
+  });
+
+  it('refuses a near-duplicate of another owner with 409 naming it; an admin may override', async () => {
+    const text = Array.from({ length: 4000 }, (_, i) => `row ${i}, value ${(i * 7919) % 1000}, label item-${i}`).join(
+      '\n',
+    );
+    const first = await seal(h, owner, Buffer.from(text), { mediaType: 'text/plain' });
+    const copy = Buffer.from(text.replace('row 17,', 'row 17 ,'));
+    const other = randomUUID();
+    const res = await call(h, partner(other), 'POST', `/content?resourceId=${randomUUID()}&mediaType=text/plain`, copy);
+    expect(res.status).toBe(409);
+    expect(((await res.json()) as { detail: string }).detail).toContain(first.resourceId);
+    const forbidden = await call(
+      h,
+      partner(other),
+      'POST',
+      `/content?resourceId=${randomUUID()}&mediaType=text/plain&override=true`,
+      copy,
+    );
+    expect(forbidden.status).toBe(403);
+    const overridden = await seal(h, other, copy, {
+      mediaType: 'text/plain',
+      extra: '&override=true',
+      principal: admin(other),
+    });
+    expect(overridden.plaintextSize).toBe(copy.length);
+  });
+
+  describe('tampering with the stored ciphertext', () => {
+    const data = randomBytes(3 * SEGMENT + 1000);
+    let sealed: Awaited<ReturnType<typeof seal>>;
+    let buyer: ReturnType<typeof randomWallet>;
+    let original: Buffer;
+    let objectKey: string;
+
+    beforeAll(async () => {
+      sealed = await seal(h, owner, data);
+      buyer = randomWallet();
+      await purchase(h, sealed.resourceId, buyer.address);
+      objectKey = `content/${sealed.resourceId}/${sealed.contentId}`;
+      original = await readObject(h, objectKey);
+    });
+
+    afterAll(async () => {
+      await h.s3.putObject(h.bucket, objectKey, original, original.length);
+    });
+
+    const seg = (i: number) => HEADER_BYTES + i * (SEGMENT + TAG_BYTES);
+    const other = randomBytes(3 * SEGMENT + 1000);
+    const cases: [string, (c: Buffer) => Promise<Buffer> | Buffer][] = [
+      ...[0, 1, 2, 3].map((i): [string, (c: Buffer) => Buffer] => [
+        `bit flip in segment ${i}`,
+        (c) => {
+          const t = Buffer.from(c);
+          t[seg(i) + 5] ^= 0x01;
+          return t;
+        },
+      ]),
+      ['truncation at a segment boundary', (c) => c.subarray(0, seg(3))],
+      [
+        'segments 1 and 2 swapped',
+        (c) =>
+          Buffer.concat([
+            c.subarray(0, seg(1)),
+            c.subarray(seg(2), seg(3)),
+            c.subarray(seg(1), seg(2)),
+            c.subarray(seg(3)),
+          ]),
+      ],
+      [
+        'header swapped with another content’s',
+        async (c) => {
+          const o = await seal(h, owner, other);
+          const oc = await readObject(h, `content/${o.resourceId}/${o.contentId}`);
+          return Buffer.concat([oc.subarray(0, HEADER_BYTES), c.subarray(HEADER_BYTES)]);
+        },
+      ],
+    ];
+
+    it.each(cases)('%s: no wrong plaintext, a clear integrity error', async (_name, tamper) => {
+      const bad = await tamper(original);
+      await h.s3.putObject(h.bucket, objectKey, bad, bad.length);
+      const res = await call(h, wallet(buyer.address), 'GET', `/content/${sealed.resourceId}/download`);
+      let received = Buffer.alloc(0);
+      let aborted = false;
+      try {
+        received = Buffer.from(await res.arrayBuffer());
+      } catch {
+        aborted = true;
+      }
+      if (res.status === 200) {
+        // Cut mid-stream: what arrived is an authenticated prefix of the original, never altered bytes.
+        expect(aborted).toBe(true);
+      } else {
+        expect(res.status).toBe(422);
+        expect(JSON.parse(received.toString('utf8')).detail).toMatch(/integrity/);
+      }
+      expect(data.subarray(0, received.length).equals(received) || res.status === 422).toBe(true);
+      // The buyer-side path fails too, with the library's integrity error.
+      const keyed = await fetchAsBuyer(h, buyer, sealed.resourceId).catch((e: unknown) => e);
+      expect(keyed).toBeInstanceOf(IntegrityError);
+      const failures = await outboxEvents(
+        h,
+        Topic.DrmDeliveryFailed,
+        (
+          await h.pg.query<{ order_id: string }>(`SELECT order_id FROM drm.licence WHERE resource_id = $1`, [
+            sealed.resourceId,
+          ])
+        ).rows[0].order_id,
+      );
+      expect(failures.at(-1)).toMatchObject({ reason: 'integrity', resourceId: sealed.resourceId });
+    });
+  });
+
+  describe('release refusals', () => {
+    let resourceId: string;
+    const buyer = randomWallet();
+
+    beforeAll(async () => {
+      ({ resourceId } = await seal(h, owner, randomBytes(1000), { extra: '&maxDownloads=2' }));
+    });
+
+    it('403 without a licence, and for a different wallet than the buyer', async () => {
+      const none = await call(h, wallet(buyer.address), 'GET', `/content/${resourceId}/download`);
+      expect(none.status).toBe(403);
+      expect(((await none.json()) as { detail: string }).detail).toMatch(/No licence/);
+      await purchase(h, resourceId, buyer.address);
+      const thief = randomWallet();
+      const res = await call(h, wallet(thief.address), 'POST', `/content/${resourceId}/key`, {
+        publicKey: thief.signingKey.publicKey,
+      });
+      expect(res.status).toBe(403);
+      // The buyer's wallet with someone else's public key is refused too.
+      const wrongKey = await call(h, wallet(buyer.address), 'POST', `/content/${resourceId}/key`, {
+        publicKey: thief.signingKey.publicKey,
+      });
+      expect(wrongKey.status).toBe(403);
+      expect(((await wrongKey.json()) as { detail: string }).detail).toMatch(/publicKey/);
+    });
+
+    it('fails closed when the audit row cannot be written, then works again', async () => {
+      await h.pg.query(`CREATE OR REPLACE FUNCTION drm.it_audit_down() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN RAISE EXCEPTION 'audit store down'; END $$`);
+      await h.pg.query(
+        `CREATE TRIGGER it_audit_down BEFORE INSERT ON drm.release_audit FOR EACH ROW EXECUTE FUNCTION drm.it_audit_down()`,
+      );
+      try {
+        const stream = await call(h, wallet(buyer.address), 'GET', `/content/${resourceId}/download`);
+        expect(stream.status).toBe(503);
+        const key = await call(h, wallet(buyer.address), 'POST', `/content/${resourceId}/key`, {
+          publicKey: buyer.signingKey.publicKey,
+        });
+        expect(key.status).toBe(503);
+        expect(JSON.stringify(await key.json())).not.toMatch(/encryptedDataKey/);
+      } finally {
+        await h.pg.query(`DROP TRIGGER it_audit_down ON drm.release_audit`);
+        await h.pg.query(`DROP FUNCTION drm.it_audit_down()`);
+      }
+      const quota = await h.pg.query<{ downloads_remaining: number }>(
+        `SELECT downloads_remaining FROM drm.licence WHERE resource_id = $1`,
+        [resourceId],
+      );
+      expect(quota.rows[0].downloads_remaining).toBe(2); // failed releases used no quota
+    });
+
+    it('counts downloads and refuses once the quota is used up', async () => {
+      expect((await call(h, wallet(buyer.address), 'GET', `/content/${resourceId}/download`)).status).toBe(200);
+      expect((await fetchAsBuyer(h, buyer, resourceId)).status).toBe(200);
+      const third = await call(h, wallet(buyer.address), 'GET', `/content/${resourceId}/download`);
+      expect(third.status).toBe(403);
+      expect(((await third.json()) as { detail: string }).detail).toMatch(/no downloads left/);
+      const audits = await h.pg.query(
+        `SELECT mode FROM drm.release_audit a JOIN drm.licence l ON l.id = a.licence_id WHERE l.resource_id = $1`,
+        [resourceId],
+      );
+      expect(audits.rows.map((r: { mode: string }) => r.mode).sort()).toEqual(['key', 'stream']);
+    });
+
+    it('403 with the reason for an expired licence and for a revoked one', async () => {
+      const { resourceId: rid } = await seal(h, owner, randomBytes(10), { extra: '&accessDays=30' });
+      const b1 = randomWallet();
+      const l1 = await purchase(h, rid, b1.address);
+      expect((await call(h, wallet(b1.address), 'GET', `/content/${rid}/download`)).status).toBe(200);
+      // Thirty days pass.
+      await h.pg.query(`UPDATE drm.licence SET expires_at = now() - interval '1 second' WHERE id = $1`, [l1.licenceId]);
+      const expired = await call(h, wallet(b1.address), 'GET', `/content/${rid}/download`);
+      expect(expired.status).toBe(403);
+      expect(((await expired.json()) as { detail: string }).detail).toMatch(/expired/);
+
+      const b2 = randomWallet();
+      const l2 = await purchase(h, rid, b2.address);
+      await publish(h, Topic.ChainPurchaseRefunded, l2.orderId, {
+        chainId: 31337,
+        txHash: `0x${'1'.repeat(64)}`,
+        blockHash: `0x${'2'.repeat(64)}`,
+        blockNumber: '20',
+        logIndex: 1,
+        blockTimestamp: new Date().toISOString(),
+        orderId: l2.orderId,
+        buyer: b2.address,
+        token: randomWallet().address,
+        amount: '1000',
+      });
+      await waitFor(
+        async () =>
+          (await h.pg.query(`SELECT 1 FROM drm.licence WHERE id = $1 AND status = 'revoked'`, [l2.licenceId]))
+            .rowCount === 1,
+        { what: 'revocation' },
+      );
+      const revoked = await call(h, wallet(b2.address), 'GET', `/content/${rid}/download`);
+      expect(revoked.status).toBe(403);
+      expect(((await revoked.json()) as { detail: string }).detail).toMatch(/revoked \(refunded\)/);
+      const [ev] = await outboxEvents(h, Topic.DrmLicenceRevoked, l2.orderId);
+      expect(ev).toMatchObject({ licenceId: l2.licenceId, reason: 'refunded' });
+    });
+
+    it('grants one licence per order however often the confirmation is delivered', async () => {
+      const b = randomWallet();
+      const { orderId, event, eventId } = await purchase(h, resourceId, b.address);
+      // The same event redelivered, and the same order confirmed again under a new event id.
+      await publish(h, Topic.ChainPurchaseConfirmed, orderId, event, eventId);
+      const again = await publish(h, Topic.ChainPurchaseConfirmed, orderId, event);
+      await waitFor(
+        async () => (await h.pg.query(`SELECT 1 FROM drm.inbox WHERE event_id = $1`, [again])).rowCount === 1,
+        {
+          what: 'the second confirmation to be consumed',
+        },
+      );
+      expect((await h.pg.query(`SELECT 1 FROM drm.licence WHERE order_id = $1`, [orderId])).rowCount).toBe(1);
+      expect(await outboxEvents(h, Topic.DrmLicenceGranted, orderId)).toHaveLength(1);
+    });
+  });
+
+  it('keeps no plaintext data key in the database or the logs', async () => {
+    expect(capturedKeys.length).toBeGreaterThanOrEqual(4);
+    const tables = await h.pg.query<{ table_name: string }>(
+      `SELECT table_name FROM information_schema.tables WHERE table_schema = 'drm'`,
+    );
+    let dump = '';
+    for (const { table_name } of tables.rows) {
+      const rows = await h.pg.query(`SELECT row_to_json(t)::text AS j FROM drm."${table_name}" t`);
+      dump += rows.rows.map((r: { j: string }) => r.j).join('\n');
+      // bytea columns: also compare raw bytes.
+      const raw = await h.pg.query(`SELECT t.* FROM drm."${table_name}" t`);
+      for (const row of raw.rows as Record<string, unknown>[]) {
+        for (const v of Object.values(row)) {
+          if (Buffer.isBuffer(v)) {
+            dump += `\n${v.toString('hex')}\n${v.toString('base64')}`;
+          }
+        }
+      }
+    }
+    dump += h.service.output();
+    for (const key of capturedKeys) {
+      expect(dump).not.toContain(key.toString('hex'));
+      expect(dump).not.toContain(key.toString('base64'));
+      expect(dump).not.toContain(key.toString('base64url'));
+    }
+  });
+});

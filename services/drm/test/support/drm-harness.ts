@@ -1,0 +1,190 @@
+// Helpers for the drm integration specs: the real service process, Postgres, Kafka and the S3 store.
+import { createMinioClient } from '@tessera/common';
+import { Topic } from '@tessera/events';
+import { Kafka, logLevel, type Producer } from 'kafkajs';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Client as PgClient } from 'pg';
+import type { Client as MinioClient } from 'minio';
+import { admin, internalHeaders, partner, wallet } from '../../../../test/support/auth';
+import { type RunningService, startService, waitFor } from '../../../../test/support/service-process';
+import type { Principal } from '@tessera/auth';
+import { Wallet } from 'ethers';
+
+export { admin, partner, wallet, waitFor };
+
+export interface Harness {
+  service: RunningService;
+  pg: PgClient;
+  s3: MinioClient;
+  bucket: string;
+  producer: Producer;
+  close(): Promise<void>;
+}
+
+export async function openHarness(env: NodeJS.ProcessEnv = {}): Promise<Harness> {
+  const service = await startService('drm', env);
+  const pg = new PgClient({ connectionString: process.env.DATABASE_URL });
+  await pg.connect();
+  const s3 = createMinioClient({
+    S3_ENDPOINT: process.env.S3_ENDPOINT ?? 'http://127.0.0.1:19000',
+    S3_ACCESS_KEY: process.env.S3_ACCESS_KEY ?? 'tessera',
+    S3_SECRET_KEY: process.env.S3_SECRET_KEY ?? 'tessera-secret-key',
+    S3_BUCKET: process.env.S3_BUCKET ?? 'tessera-content',
+    S3_REGION: process.env.S3_REGION ?? 'us-east-1',
+    HEALTH_TIMEOUT_MS: 2000,
+  });
+  const kafka = new Kafka({
+    clientId: `it-drm-${randomUUID()}`,
+    brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:19092').split(','),
+    logLevel: logLevel.NOTHING,
+  });
+  const producer = kafka.producer();
+  await producer.connect();
+  return {
+    service,
+    pg,
+    s3,
+    bucket: process.env.S3_BUCKET ?? 'tessera-content',
+    producer,
+    async close() {
+      await producer.disconnect();
+      await pg.end();
+      await service.stop();
+    },
+  };
+}
+
+export async function call(
+  h: Harness,
+  principal: Principal,
+  method: string,
+  path: string,
+  body?: Buffer | object,
+): Promise<Response> {
+  const headers: Record<string, string> = await internalHeaders('drm', principal);
+  let payload: BodyInit | undefined;
+  if (Buffer.isBuffer(body)) {
+    headers['content-type'] = 'application/octet-stream';
+    payload = new Uint8Array(body);
+  } else if (body) {
+    headers['content-type'] = 'application/json';
+    payload = JSON.stringify(body);
+  }
+  return fetch(`${h.service.url}${path}`, { method, headers, body: payload });
+}
+
+export interface Sealed {
+  contentId: string;
+  resourceId: string;
+  version: number;
+  contentRoot: string;
+  plaintextSize: number;
+  ciphertextSize: number;
+  kekVersion: number;
+}
+
+export async function seal(
+  h: Harness,
+  orgId: string,
+  data: Buffer,
+  opts: { resourceId?: string; mediaType?: string; extra?: string; principal?: Principal } = {},
+): Promise<Sealed> {
+  const resourceId = opts.resourceId ?? randomUUID();
+  const res = await call(
+    h,
+    opts.principal ?? partner(orgId),
+    'POST',
+    `/content?resourceId=${resourceId}&mediaType=${encodeURIComponent(opts.mediaType ?? 'application/octet-stream')}${opts.extra ?? ''}`,
+    data,
+  );
+  const body = (await res.json()) as Sealed & { detail?: string };
+  if (res.status !== 201) {
+    throw new Error(`seal failed ${res.status}: ${JSON.stringify(body)}`);
+  }
+  return body;
+}
+
+export function randomWallet(): Wallet {
+  return new Wallet(`0x${randomBytes(32).toString('hex')}`);
+}
+
+const hex32 = () => `0x${randomBytes(32).toString('hex')}`;
+
+/** Publishes a confirmed purchase the way the chain indexer's relay would, and waits for the licence. */
+export async function purchase(
+  h: Harness,
+  resourceId: string,
+  buyer: string,
+): Promise<{ orderId: string; licenceId: string; event: object; eventId: string }> {
+  const orderId = hex32();
+  const value = {
+    chainId: 31337,
+    txHash: hex32(),
+    blockHash: hex32(),
+    blockNumber: '12',
+    logIndex: 0,
+    blockTimestamp: new Date().toISOString(),
+    orderId,
+    resourceId,
+    buyer,
+    payee: randomWallet().address,
+    token: randomWallet().address,
+    amount: '1000',
+    fee: '10',
+    licenceHash: hex32(),
+    confirmations: 3,
+  };
+  const eventId = await publish(h, Topic.ChainPurchaseConfirmed, orderId, value);
+  const licenceId = await waitFor(
+    async () => {
+      const r = await h.pg.query<{ id: string }>(`SELECT id FROM drm.licence WHERE order_id = $1`, [orderId]);
+      return r.rows[0]?.id;
+    },
+    { timeoutMs: 30_000, what: `licence for order ${orderId}` },
+  );
+  return { orderId, licenceId, event: value, eventId };
+}
+
+export async function publish(
+  h: Harness,
+  topic: Topic,
+  key: string,
+  value: object,
+  eventId = randomUUID(),
+): Promise<string> {
+  await h.producer.send({
+    topic,
+    messages: [
+      {
+        key,
+        value: JSON.stringify(value),
+        headers: { 'event-id': eventId, 'event-type': topic, 'occurred-at': new Date().toISOString() },
+      },
+    ],
+  });
+  return eventId;
+}
+
+export async function outboxEvents(h: Harness, topic: Topic, key: string): Promise<Record<string, unknown>[]> {
+  const r = await h.pg.query<{ payload: Record<string, unknown> }>(
+    `SELECT payload FROM drm.outbox WHERE topic = $1 AND key = $2 ORDER BY seq`,
+    [topic, key],
+  );
+  return r.rows.map((row) => row.payload);
+}
+
+export async function readObject(h: Harness, key: string): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const chunk of await h.s3.getObject(h.bucket, key)) {
+    parts.push(chunk as Buffer);
+  }
+  return Buffer.concat(parts);
+}
+
+export async function objectKeys(h: Harness, prefix: string): Promise<string[]> {
+  const keys: string[] = [];
+  for await (const item of h.s3.listObjectsV2(h.bucket, prefix, true)) {
+    keys.push((item as { name: string }).name);
+  }
+  return keys;
+}

@@ -1,0 +1,71 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { ReportPeriod } from './dto/reports.dto';
+
+export interface AmountRow {
+  credited: string;
+  reversed: string;
+  net: string;
+  token: string;
+}
+
+export interface Range {
+  from?: string;
+  to?: string;
+}
+
+/** Report queries over the ledger; amounts stay decimal strings end to end. */
+@Injectable()
+export class LedgerRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async byPeriod(
+    filter: { account: 'owner' | 'platform'; orgId?: string },
+    period: ReportPeriod,
+    range: Range,
+  ): Promise<(AmountRow & { period: Date })[]> {
+    return (await this.dataSource.query(
+      `SELECT date_trunc($1, booked_at, 'UTC') AS period, token,
+              SUM(credit)::text AS credited, SUM(debit)::text AS reversed, (SUM(credit) - SUM(debit))::text AS net
+       FROM payments.ledger_entries
+       WHERE account = $2 AND ($3::uuid IS NULL OR org_id = $3)
+         AND ($4::timestamptz IS NULL OR booked_at >= $4) AND ($5::timestamptz IS NULL OR booked_at < $5)
+       GROUP BY 1, 2 ORDER BY 1, 2`,
+      [period, filter.account, filter.orgId ?? null, range.from ?? null, range.to ?? null],
+    )) as (AmountRow & { period: Date })[];
+  }
+
+  async byResource(orgId: string, range: Range): Promise<(AmountRow & { resource_id: string })[]> {
+    return (await this.dataSource.query(
+      `SELECT resource_id, token,
+              SUM(credit)::text AS credited, SUM(debit)::text AS reversed, (SUM(credit) - SUM(debit))::text AS net
+       FROM payments.ledger_entries
+       WHERE account = 'owner' AND org_id = $1
+         AND ($2::timestamptz IS NULL OR booked_at >= $2) AND ($3::timestamptz IS NULL OR booked_at < $3)
+       GROUP BY 1, 2 ORDER BY 1, 2`,
+      [orgId, range.from ?? null, range.to ?? null],
+    )) as (AmountRow & { resource_id: string })[];
+  }
+
+  /** Net credit per payee (owners and the platform) booked for one settlement contract. */
+  async payeeBalances(
+    settlement: string,
+  ): Promise<{ account: 'owner' | 'platform'; address: string; token: string; net: string }[]> {
+    return (await this.dataSource.query(
+      `SELECT account, address, token, (SUM(credit) - SUM(debit))::text AS net
+       FROM payments.ledger_entries
+       WHERE settlement = $1 AND account IN ('owner', 'platform')
+       GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+      [settlement.toLowerCase()],
+    )) as { account: 'owner' | 'platform'; address: string; token: string; net: string }[];
+  }
+
+  async totals(settlement: string): Promise<{ debits: string; credits: string }> {
+    const [row] = (await this.dataSource.query(
+      `SELECT COALESCE(SUM(debit), 0)::text AS debits, COALESCE(SUM(credit), 0)::text AS credits
+       FROM payments.ledger_entries WHERE settlement = $1`,
+      [settlement.toLowerCase()],
+    )) as { debits: string; credits: string }[];
+    return row;
+  }
+}

@@ -1,0 +1,415 @@
+import {
+  connectSettlement,
+  connectTesseraToken,
+  quoteDigest,
+  quoteTotal,
+  recoverQuoteSigner,
+  settlementInterface,
+  type Quote,
+} from '@tessera/chain';
+import { Topic } from '@tessera/events';
+import { Signature, type TransactionReceipt, type TypedDataField, type Wallet } from 'ethers';
+import { randomUUID } from 'node:crypto';
+import { admin, partner, wallet } from '../../../test/support/auth';
+import { waitFor } from '../../../test/support/service-process';
+import { PaymentsWorld, TSR, type Owner } from './support/payments-world';
+
+jest.setTimeout(120_000);
+
+interface QuoteResponse {
+  order: { orderId: string; status: string; amount: string; fee: string };
+  quote: Record<string, any>;
+  quoteSignature: string;
+  purchaseCalldata: string;
+  permitTypedData: { domain: Record<string, any>; types: Record<string, TypedDataField[]>; message: Record<string, any> };
+  total: string;
+}
+
+/** The quote as the contract takes it (amounts back to bigint). */
+function quoteStruct(q: QuoteResponse['quote']): Quote {
+  return {
+    orderId: q.orderId,
+    resourceIds: q.resourceIds,
+    buyer: q.buyer,
+    payees: (q.payees as { account: string; amount: string }[]).map((p) => ({ account: p.account, amount: BigInt(p.amount) })),
+    fee: BigInt(q.fee),
+    token: q.token,
+    licenceHash: q.licenceHash,
+    expiry: BigInt(q.expiry),
+    chainId: BigInt(q.chainId),
+  };
+}
+
+/** The settlement's custom error a failed call or transaction reverted with. */
+function revertName(error: unknown): string | undefined {
+  const candidate = error as { data?: unknown; info?: { error?: { data?: unknown } } };
+  const data = candidate.data ?? candidate.info?.error?.data;
+  return typeof data === 'string' ? settlementInterface.parseError(data)?.name : undefined;
+}
+
+describe('payments: quotes, settlement and the ledger against the real chain', () => {
+  const world = new PaymentsWorld();
+
+  beforeAll(async () => {
+    await world.start();
+  }, 120_000);
+
+  afterAll(async () => {
+    await world.stop();
+  });
+
+  async function quote(principal: ReturnType<typeof wallet>, body: Record<string, unknown>): Promise<QuoteResponse> {
+    const res = await world.call(principal, 'POST', '/quotes', body);
+    expect(res.status).toBe(201);
+    return res.body as QuoteResponse;
+  }
+
+  /** One transaction: sign the permit the quote came with, then `purchaseWithPermit`. */
+  async function buyWithPermit(buyer: Wallet, q: QuoteResponse): Promise<TransactionReceipt> {
+    const { domain, types, message } = q.permitTypedData;
+    const sig = Signature.from(await buyer.signTypedData(domain, { Permit: types.Permit }, message));
+    const settlement = connectSettlement(world.deployment.settlement, buyer);
+    const tx = await settlement.purchaseWithPermit(
+      quoteStruct(q.quote),
+      q.quoteSignature,
+      BigInt(message.deadline as string),
+      sig.v,
+      sig.r,
+      sig.s,
+    );
+    return (await tx.wait())!;
+  }
+
+  /** Approve, then send the `purchase` calldata exactly as returned. */
+  async function buyWithCalldata(buyer: Wallet, q: QuoteResponse): Promise<TransactionReceipt> {
+    const token = connectTesseraToken(world.deployment.token, buyer);
+    await (await token.approve(world.deployment.settlement, BigInt(q.total))).wait();
+    const tx = await buyer.sendTransaction({ to: world.deployment.settlement, data: q.purchaseCalldata });
+    return (await tx.wait())!;
+  }
+
+  const creditOf = (address: string) => world.settlement.creditOf(world.deployment.token, address);
+
+  describe('a single purchase', () => {
+    let owner: Owner;
+    let buyer: Wallet;
+    let resourceId: string;
+    let q: QuoteResponse;
+    let receipt: TransactionReceipt;
+
+    beforeAll(async () => {
+      owner = world.owner();
+      buyer = await world.buyer();
+      resourceId = await world.list(TSR('12.345678901234567891'), [{ owner, shareBps: 10_000 }]);
+    });
+
+    it('quotes the listed price with the platform fee, signed for the contract', async () => {
+      q = await quote(wallet(buyer.address), { resourceId });
+      const price = TSR('12.345678901234567891');
+      const fee = (price * 250n) / 10_000n;
+      expect(q.total).toBe(price.toString());
+      expect(q.quote.fee).toBe(fee.toString());
+      expect(q.quote.payees).toEqual([{ account: owner.wallet.address, amount: (price - fee).toString() }]);
+      expect(q.quote.buyer).toBe(buyer.address);
+      expect(q.order).toMatchObject({ status: 'quoted', orderId: q.quote.orderId.toLowerCase() });
+      // Signed over the contract's own digest, by an account holding the quote signer role.
+      const struct = quoteStruct(q.quote);
+      expect(await world.settlement.hashQuote(struct)).toBe(quoteDigest(struct, world.deployment.settlement));
+      const signer = recoverQuoteSigner(struct, world.deployment.settlement, q.quoteSignature);
+      expect(await world.settlement.hasRole(await world.settlement.QUOTE_SIGNER_ROLE(), signer)).toBe(true);
+    });
+
+    it('settles after the confirmed event, with a balanced ledger equal to the on-chain credits', async () => {
+      receipt = await buyWithPermit(buyer, q);
+      expect(receipt.status).toBe(1);
+      const buyerPrincipal = wallet(buyer.address);
+      const submitted = await world.call(buyerPrincipal, 'POST', `/orders/${q.quote.orderId}/submission`, {
+        txHash: receipt.hash,
+      });
+      expect(submitted.status).toBe(200);
+      expect(submitted.body.status).toBe('submitted');
+
+      await world.produce(Topic.ChainPurchaseConfirmed, await world.confirmedEvent(receipt));
+      const order = await world.waitForStatus(buyerPrincipal, q.quote.orderId, 'settled');
+      expect(order.txHash).toBe(receipt.hash.toLowerCase());
+
+      const ledger = await world.ledgerOf(q.order.orderId);
+      expect(ledger.debits).toBe(ledger.credits);
+      expect(ledger.debits).toBe(BigInt(q.total));
+
+      const onChainOwner = await creditOf(owner.wallet.address);
+      expect(onChainOwner).toBe(BigInt(q.quote.payees[0].amount));
+      const earnings = await world.call(partner(owner.orgId), 'GET', '/earnings?period=day');
+      expect(earnings.status).toBe(200);
+      expect(earnings.body.periods).toHaveLength(1);
+      expect(BigInt(earnings.body.periods[0].net)).toBe(onChainOwner);
+      const byResource = await world.call(partner(owner.orgId), 'GET', '/earnings/resources');
+      expect(byResource.body.resources).toEqual([
+        expect.objectContaining({ resourceId, net: onChainOwner.toString() }),
+      ]);
+
+      const settledEvents = await world.db.query<{ payload: Record<string, any> }>(
+        `SELECT payload FROM payments.outbox WHERE topic = $1 AND key = $2`,
+        [Topic.PaymentsOrderSettled, q.order.orderId],
+      );
+      expect(settledEvents.rows).toHaveLength(1);
+      expect(settledEvents.rows[0].payload).toMatchObject({ resourceId, amount: q.total, fee: q.quote.fee });
+    });
+
+    it('books a confirmed event delivered twice only once', async () => {
+      const before = await world.ledgerOf(q.order.orderId);
+      const event = await world.confirmedEvent(receipt);
+      const sameId = randomUUID();
+      await world.produce(Topic.ChainPurchaseConfirmed, event, sameId);
+      await world.produce(Topic.ChainPurchaseConfirmed, event, sameId);
+      // A republish under a new event id passes the inbox but meets the state machine.
+      const fresh = await world.produce(Topic.ChainPurchaseConfirmed, event);
+      await waitFor(
+        async () =>
+          (await world.db.query('SELECT 1 FROM payments.inbox WHERE event_id = $1', [fresh])).rows.length === 1,
+        { timeoutMs: 30_000, what: 'the republished event to be consumed' },
+      );
+      const inbox = await world.db.query('SELECT 1 FROM payments.inbox WHERE event_id = $1', [sameId]);
+      expect(inbox.rows).toHaveLength(1);
+      expect(await world.ledgerOf(q.order.orderId)).toEqual(before);
+      const emitted = await world.db.query(`SELECT 1 FROM payments.outbox WHERE topic = $1 AND key = $2`, [
+        Topic.PaymentsOrderSettled,
+        q.order.orderId,
+      ]);
+      expect(emitted.rows).toHaveLength(1);
+    });
+
+    it('reconciles every payee with the contract to the wei', async () => {
+      const res = await world.call(admin(), 'GET', '/admin/reconciliation');
+      expect(res.status).toBe(200);
+      expect(res.body.balanced).toBe(true);
+      expect(res.body.differences).toEqual([]);
+      expect(res.body.payees).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ account: 'platform', address: world.feeRecipient.toLowerCase(), ledger: q.quote.fee }),
+          expect.objectContaining({ account: 'owner', address: owner.wallet.address.toLowerCase() }),
+        ]),
+      );
+      const fees = await world.call(admin(), 'GET', '/admin/fees?period=month');
+      expect(fees.body.periods.map((p: { net: string }) => p.net)).toContain(
+        (await creditOf(world.feeRecipient)).toString(),
+      );
+    });
+
+    it('shows an order only to its buyer, and earnings only to their org', async () => {
+      const stranger = await world.call(wallet((await world.buyer('0')).address), 'GET', `/orders/${q.quote.orderId}`);
+      expect(stranger.status).toBe(404);
+      const otherOrg = await world.call(partner(randomUUID()), 'GET', `/earnings?orgId=${owner.orgId}`);
+      expect(otherOrg.status).toBe(403);
+      const mine = await world.call(wallet(buyer.address), 'GET', '/orders');
+      expect(mine.body.items.map((o: { orderId: string }) => o.orderId)).toEqual([q.order.orderId]);
+    });
+  });
+
+  describe('quotes the chain refuses', () => {
+    let buyer: Wallet;
+    let resourceId: string;
+
+    beforeAll(async () => {
+      buyer = await world.buyer();
+      resourceId = await world.list(TSR('10'), [{ owner: world.owner(), shareBps: 10_000 }]);
+    });
+
+    it('reverts a tampered quote (price lowered) and settles nothing', async () => {
+      const q = await quote(wallet(buyer.address), { resourceId });
+      const tampered = quoteStruct(q.quote);
+      tampered.payees[0].amount -= TSR('1');
+      const token = connectTesseraToken(world.deployment.token, buyer);
+      await (await token.approve(world.deployment.settlement, quoteTotal(tampered))).wait();
+      const settlement = connectSettlement(world.deployment.settlement, buyer);
+      const error = await settlement.purchase(tampered, q.quoteSignature).catch((e: unknown) => e);
+      expect(revertName(error)).toBe('InvalidQuoteSigner');
+      expect((await world.settlement.getOrder(q.quote.orderId)).status).toBe(0n);
+      const order = await world.call(wallet(buyer.address), 'GET', `/orders/${q.quote.orderId}`);
+      expect(order.body.status).toBe('quoted');
+      expect((await world.ledgerOf(q.order.orderId)).rows).toBe(0);
+    });
+
+    it('refuses an expired quote on chain', async () => {
+      const q = await quote(wallet(buyer.address), { resourceId });
+      // QUOTE_TTL_SECONDS is 60 in this suite; move the chain past it.
+      await world.provider.send('evm_increaseTime', [120]);
+      await world.provider.send('evm_mine', []);
+      const error = await buyWithCalldata(buyer, q).catch((e: unknown) => e);
+      expect(revertName(error)).toBe('QuoteExpired');
+      expect((await world.ledgerOf(q.order.orderId)).rows).toBe(0);
+    });
+  });
+
+  describe('a bundle of three owners', () => {
+    it('splits exactly, the rounding remainder going to the first payee by address', async () => {
+      const owners = [world.owner(), world.owner(), world.owner()];
+      const buyer = await world.buyer();
+      // 1000 units, 2.5 % fee = 25; 975 split 3334/3333/3333 bps floors to 325 + 324 + 324 = 973, remainder 2.
+      const price = 1000n;
+      const resourceId = await world.list(
+        price,
+        owners.map((owner, i) => ({ owner, shareBps: i === 0 ? 3334 : 3333 })),
+        [randomUUID(), randomUUID(), randomUUID()],
+      );
+      const q = await quote(wallet(buyer.address), { resourceId });
+      expect(q.quote.resourceIds).toHaveLength(4);
+      const receipt = await buyWithCalldata(buyer, q);
+      await world.produce(Topic.ChainPurchaseConfirmed, await world.confirmedEvent(receipt));
+      await world.waitForStatus(wallet(buyer.address), q.quote.orderId, 'settled');
+
+      const floors = new Map(owners.map((o, i) => [o.wallet.address, (975n * (i === 0 ? 3334n : 3333n)) / 10_000n]));
+      const first = [...floors.keys()].sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase()))[0];
+      floors.set(first, floors.get(first)! + 2n);
+      let sum = 0n;
+      for (const owner of owners) {
+        const credit = await creditOf(owner.wallet.address);
+        expect(credit).toBe(floors.get(owner.wallet.address));
+        const earnings = await world.call(partner(owner.orgId), 'GET', '/earnings');
+        expect(BigInt(earnings.body.periods[0].net)).toBe(credit);
+        sum += credit;
+      }
+      expect(sum + BigInt(q.quote.fee)).toBe(price);
+      const ledger = await world.ledgerOf(q.order.orderId);
+      expect(ledger.debits).toBe(ledger.credits);
+    });
+  });
+
+  describe('reorgs and refunds', () => {
+    async function settledPurchase(): Promise<{ owner: Owner; buyer: Wallet; q: QuoteResponse; receipt: TransactionReceipt }> {
+      const owner = world.owner();
+      const buyer = await world.buyer();
+      const resourceId = await world.list(TSR('40'), [{ owner, shareBps: 10_000 }]);
+      const q = await quote(wallet(buyer.address), { resourceId });
+      const receipt = await buyWithPermit(buyer, q);
+      await world.produce(Topic.ChainPurchaseConfirmed, await world.confirmedEvent(receipt));
+      await world.waitForStatus(wallet(buyer.address), q.quote.orderId, 'settled');
+      return { owner, buyer, q, receipt };
+    }
+
+    it('reverses the ledger when a settled purchase is reorged out', async () => {
+      const { owner, buyer, q, receipt } = await settledPurchase();
+      await world.produce(Topic.ChainPurchaseReverted, {
+        chainId: world.deployment.chainId,
+        orderId: q.order.orderId,
+        txHash: receipt.hash,
+        blockHash: receipt.blockHash,
+        blockNumber: receipt.blockNumber.toString(),
+        logIndex: 0,
+        reason: 'reorg',
+        revertedAt: new Date().toISOString(),
+      });
+      await world.waitForStatus(wallet(buyer.address), q.quote.orderId, 'reverted');
+      const ledger = await world.ledgerOf(q.order.orderId);
+      expect(ledger.debits).toBe(ledger.credits);
+      expect(ledger.debits).toBe(2n * BigInt(q.total));
+      const earnings = await world.call(partner(owner.orgId), 'GET', '/earnings');
+      expect(earnings.body.periods[0]).toMatchObject({ credited: q.quote.payees[0].amount, net: '0' });
+      // The chain here was not really reorged, so reconciliation must now flag the owner's credit.
+      const recon = await world.call(admin(), 'GET', '/admin/reconciliation');
+      expect(recon.body.differences).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            address: owner.wallet.address.toLowerCase(),
+            ledger: '0',
+            difference: q.quote.payees[0].amount,
+          }),
+        ]),
+      );
+    });
+
+    it('refunds a failed delivery through the arbiter and reverses the ledger', async () => {
+      const { owner, buyer, q } = await settledPurchase();
+      const buyerPrincipal = wallet(buyer.address);
+      const early = await world.call(buyerPrincipal, 'POST', `/orders/${q.quote.orderId}/refund-requests`, {
+        reason: 'corrupt download',
+      });
+      expect(early.status).toBe(409);
+
+      await world.produce(Topic.DrmDeliveryFailed, {
+        licenceId: randomUUID(),
+        orderId: q.order.orderId,
+        resourceId: randomUUID(),
+        buyer: buyer.address,
+        reason: 'integrity',
+        failedAt: new Date().toISOString(),
+      });
+      const request = await waitFor(
+        async () => {
+          const res = await world.call(buyerPrincipal, 'POST', `/orders/${q.quote.orderId}/refund-requests`, {
+            reason: 'corrupt download',
+          });
+          return res.status === 201 ? res.body : undefined;
+        },
+        { timeoutMs: 30_000, what: 'the refund request to be accepted' },
+      );
+      expect(request.status).toBe('open');
+      const byPartner = await world.call(partner(owner.orgId), 'POST', `/admin/refund-requests/${request.id}/approve`);
+      expect(byPartner.status).toBe(403);
+
+      const approved = await world.call(admin(), 'POST', `/admin/refund-requests/${request.id}/approve`);
+      expect(approved.status).toBe(200);
+      expect(approved.body.status).toBe('submitted');
+      const refundReceipt = (await world.provider.getTransactionReceipt(approved.body.txHash as string))!;
+      expect(await creditOf(owner.wallet.address)).toBe(0n);
+      expect(await creditOf(buyer.address)).toBe(BigInt(q.total));
+
+      await world.produce(Topic.ChainPurchaseRefunded, await world.refundedEvent(refundReceipt));
+      await world.waitForStatus(buyerPrincipal, q.quote.orderId, 'refunded');
+      const earnings = await world.call(partner(owner.orgId), 'GET', '/earnings');
+      expect(earnings.body.periods[0].net).toBe('0');
+      const refundedEvents = await world.db.query(`SELECT 1 FROM payments.outbox WHERE topic = $1 AND key = $2`, [
+        Topic.PaymentsOrderRefunded,
+        q.order.orderId,
+      ]);
+      expect(refundedEvents.rows).toHaveLength(1);
+      const recon = await world.call(admin(), 'GET', '/admin/reconciliation');
+      expect(recon.body.differences.map((d: { address: string }) => d.address)).not.toContain(
+        owner.wallet.address.toLowerCase(),
+      );
+    });
+  });
+
+  describe('bad requests', () => {
+    let resourceId: string;
+    let buyer: Wallet;
+
+    beforeAll(async () => {
+      buyer = await world.buyer('0');
+      resourceId = await world.list(TSR('5'), [{ owner: world.owner(), shareBps: 10_000 }]);
+    });
+
+    it('404 for an unknown resource, 409 for a delisted one', async () => {
+      const unknown = await world.call(wallet(buyer.address), 'POST', '/quotes', { resourceId: randomUUID() });
+      expect(unknown.status).toBe(404);
+      const owner = world.owner();
+      const delisted = await world.list(TSR('5'), [{ owner, shareBps: 10_000 }]);
+      await world.produce(Topic.CatalogResourceDelisted, {
+        resourceId: delisted,
+        ownerOrgId: owner.orgId,
+        delistedAt: new Date().toISOString(),
+      });
+      await world.waitForListing(delisted, 'delisted');
+      const res = await world.call(wallet(buyer.address), 'POST', '/quotes', { resourceId: delisted });
+      expect(res.status).toBe(409);
+    });
+
+    it.each([['abc'], ['-5'], [-5], ['1.5'], ['1e18']])('400 for the amount %p', async (maxPrice) => {
+      const res = await world.call(wallet(buyer.address), 'POST', '/quotes', { resourceId, maxPrice });
+      expect(res.status).toBe(400);
+      expect(res.body.errors).toEqual([expect.objectContaining({ field: 'maxPrice' })]);
+    });
+
+    it('409 when the price is above maxPrice; partners must name the buyer', async () => {
+      const above = await world.call(wallet(buyer.address), 'POST', '/quotes', { resourceId, maxPrice: '1' });
+      expect(above.status).toBe(409);
+      const org = randomUUID();
+      const missing = await world.call(partner(org), 'POST', '/quotes', { resourceId });
+      expect(missing.status).toBe(400);
+      const forBuyer = await world.call(partner(org), 'POST', '/quotes', { resourceId, buyer: buyer.address });
+      expect(forBuyer.status).toBe(201);
+      const partnerOrders = await world.call(partner(org), 'GET', '/orders');
+      expect(partnerOrders.body.items).toHaveLength(1);
+    });
+  });
+});

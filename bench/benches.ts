@@ -1,9 +1,20 @@
 import type { Bench } from './lib/bench';
+import { drmBench } from './figures/drm';
 import { encryptHashBench } from './figures/encrypt-hash';
 import { eventsBench } from './figures/events';
 import { gasBench } from './figures/gas';
 import { indexerBench } from './figures/indexer';
+import { keyReleaseBench, purchaseToKeyBench } from './figures/pending';
 import { searchBench } from './figures/search';
 
 /** Every bench, in run order: the cheap in-process ones first. */
-export const BENCHES: readonly Bench[] = [encryptHashBench, gasBench, indexerBench, eventsBench, searchBench];
+export const BENCHES: readonly Bench[] = [
+  encryptHashBench,
+  gasBench,
+  drmBench,
+  indexerBench,
+  eventsBench,
+  searchBench,
+  keyReleaseBench,
+  purchaseToKeyBench,
+];

@@ -39,7 +39,9 @@ function main(): void {
   const top = [...selfMs].sort((a, b) => b[1] - a[1]).slice(0, Number(countArg ?? 25));
   process.stdout.write(`total ${(totalMs / 1000).toFixed(1)} s sampled\n`);
   for (const [name, ms] of top) {
-    process.stdout.write(`${((100 * ms) / totalMs).toFixed(1).padStart(5)}%  ${ms.toFixed(0).padStart(7)} ms  ${name}\n`);
+    process.stdout.write(
+      `${((100 * ms) / totalMs).toFixed(1).padStart(5)}%  ${ms.toFixed(0).padStart(7)} ms  ${name}\n`,
+    );
   }
 }
 

@@ -28,11 +28,12 @@ async function runOne(bench: Bench, env: Record<string, string>, runId: string):
   const log = (message: string) => process.stderr.write(`[${bench.group}] ${message}\n`);
   const capMs = bench.budgetMs * HARD_CAP_FACTOR;
   let timer: NodeJS.Timeout | undefined;
-  const cap = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`exceeded its time cap of ${Math.round(capMs / 1000)} s`)), capMs);
-  });
   const t0 = performance.now();
   try {
+    await bench.prepare?.({ env, budgetMs: bench.budgetMs, runId, log });
+    const cap = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`exceeded its time cap of ${Math.round(capMs / 1000)} s`)), capMs);
+    });
     const got = await Promise.race([bench.run({ env, budgetMs: bench.budgetMs, runId, log }), cap]);
     log(`done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     const missing = bench.figures.filter((name) => !got.some((m) => m.name === name));
@@ -51,7 +52,10 @@ function ordered(records: FigureRecord[]): FigureRecord[] {
     const i = FIGURES.findIndex((f) => f.name === name);
     return i === -1 ? FIGURES.length : i;
   };
-  return records.map((r, i) => ({ r, i })).sort((a, b) => rank(a.r.name) - rank(b.r.name) || a.i - b.i).map((x) => x.r);
+  return records
+    .map((r, i) => ({ r, i }))
+    .sort((a, b) => rank(a.r.name) - rank(b.r.name) || a.i - b.i)
+    .map((x) => x.r);
 }
 
 async function main(): Promise<void> {

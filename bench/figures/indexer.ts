@@ -10,7 +10,7 @@ import {
   settlementInterface,
   tesseraTokenInterface,
 } from '@tessera/chain';
-import { hexlify, JsonRpcProvider, MaxUint256, randomBytes, Signature, SigningKey } from 'ethers';
+import { hexlify, JsonRpcProvider, MaxUint256, randomBytes, Signature, SigningKey, toQuantity } from 'ethers';
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import type { Bench } from '../lib/bench';
@@ -18,7 +18,7 @@ import { summarize } from '../lib/stats';
 import { ROOT } from '../lib/stack';
 
 /** The issue sizes the backfill at 100k events; generating them costs minutes, so the default is smaller. */
-const EVENTS = Number(process.env.BENCH_INDEXER_EVENTS ?? 20_000);
+const EVENTS = Number(process.env.BENCH_INDEXER_EVENTS ?? 2_000);
 const RPC_BATCH = 250;
 /** Blocks per eth_getLogs call, as the indexer's default chunk. */
 const CHUNK_BLOCKS = 2000;
@@ -60,7 +60,11 @@ async function rpcBatch(url: string, calls: { method: string; params: unknown[] 
 }
 
 /** `count` purchases from one unlocked buyer; quotes signed locally by the quote signer's key. */
-async function generatePurchases(url: string, count: number, log: (m: string) => void): Promise<{ settlement: string; fromBlock: number; toBlock: number }> {
+async function generatePurchases(
+  url: string,
+  count: number,
+  log: (m: string) => void,
+): Promise<{ settlement: string; fromBlock: number; toBlock: number }> {
   const provider = new JsonRpcProvider(url, CHAIN_ID, { staticNetwork: true });
   try {
     await rpcBatch(url, [{ method: 'evm_setAutomine', params: [true] }]);
@@ -91,6 +95,8 @@ async function generatePurchases(url: string, count: number, log: (m: string) =>
     const fromBlock = (await provider.getBlockNumber()) + 1;
     const signer = new SigningKey(anvilWallet(LOCAL_ROLE_ACCOUNTS.quoteSigner).privateKey);
     const expiry = BigInt(Math.floor(Date.now() / 1000) + 86_400);
+    // Explicit nonces: anvil handles a batch's requests concurrently and would hand two of them the same one.
+    let nonce = await provider.getTransactionCount(buyer, 'pending');
     const t0 = Date.now();
     for (let sent = 0; sent < count; sent += RPC_BATCH) {
       const calls = [];
@@ -114,6 +120,7 @@ async function generatePurchases(url: string, count: number, log: (m: string) =>
               from: buyer,
               to: deployment.settlement,
               gas: '0x60000',
+              nonce: toQuantity(nonce++),
               data: settlementInterface.encodeFunctionData('purchase', [quote, signature]),
             },
           ],
@@ -124,7 +131,9 @@ async function generatePurchases(url: string, count: number, log: (m: string) =>
       await mineAll(url);
     }
     const toBlock = await provider.getBlockNumber();
-    log(`${count} purchases in blocks ${fromBlock}..${toBlock}, generated in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+    log(
+      `${count} purchases in blocks ${fromBlock}..${toBlock}, generated in ${((Date.now() - t0) / 1000).toFixed(0)} s`,
+    );
     return { settlement: deployment.settlement, fromBlock, toBlock };
   } finally {
     provider.destroy();

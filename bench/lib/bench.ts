@@ -16,6 +16,11 @@ export interface Bench {
   /** The figures it reports; each one missing from the result is reported as not measured. */
   figures: readonly string[];
   budgetMs: number;
+  /**
+   * One-off preparation whose result outlives the run (a seeded data set kept for later runs); it is not
+   * held to the bench's budget, since it costs nothing on later runs.
+   */
+  prepare?(ctx: BenchContext): Promise<void>;
   run(ctx: BenchContext): Promise<Measurement[]>;
 }
 

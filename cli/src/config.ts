@@ -19,7 +19,10 @@ export interface CliConfig {
 }
 
 export function configDir(): string {
-  return process.env.TESSERA_CLI_HOME ?? path.join(process.env.XDG_CONFIG_HOME ?? path.join(os.homedir(), '.config'), 'tessera');
+  return (
+    process.env.TESSERA_CLI_HOME ??
+    path.join(process.env.XDG_CONFIG_HOME ?? path.join(os.homedir(), '.config'), 'tessera')
+  );
 }
 
 function configFile(): string {

@@ -24,6 +24,8 @@ export interface RequestOptions {
   anonymous?: boolean;
 }
 
+type WalletAuth = Extract<StoredAuth, { kind: 'wallet' }>;
+
 /** Seconds of validity left below which a wallet session is renewed before use. */
 const SESSION_MARGIN_MS = 30_000;
 
@@ -81,7 +83,7 @@ export class GatewayClient {
     if (!options.anonymous) {
       Object.assign(headers, await this.credentials());
     }
-    let body: BodyInit | undefined;
+    let body: RequestInit['body'];
     if (options.json !== undefined) {
       headers['content-type'] = 'application/json';
       body = JSON.stringify(options.json);
@@ -95,7 +97,7 @@ export class GatewayClient {
         headers,
         body,
         ...(options.body ? { duplex: 'half' } : {}),
-      } as RequestInit);
+      });
     } catch (error) {
       const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
       throw new CliError(`cannot reach the gateway at ${this.baseUrl} (${cause})`, ExitCode.Other);
@@ -114,7 +116,10 @@ export class GatewayClient {
   private async credentials(): Promise<Record<string, string>> {
     const auth = this.config.auth;
     if (!auth) {
-      throw new CliError('not signed in: run `tessera login --api-key <key>` or `tessera login --wallet-key-file <file>`', ExitCode.Auth);
+      throw new CliError(
+        'not signed in: run `tessera login --api-key <key>` or `tessera login --wallet-key-file <file>`',
+        ExitCode.Auth,
+      );
     }
     if (auth.kind === 'api-key') {
       return { 'x-api-key': auth.apiKey };
@@ -128,7 +133,7 @@ export class GatewayClient {
   }
 
   /** Sign-In with Ethereum: nonce, EIP-4361 message signed by the wallet, session token. */
-  async signInWallet(keyFile: string): Promise<StoredAuth> {
+  async signInWallet(keyFile: string): Promise<WalletAuth> {
     const wallet = readWalletKey(keyFile);
     const { nonce } = await this.json<{ nonce: string }>('/v1/auth/siwe/nonce', { anonymous: true });
     const message = new SiweMessage({

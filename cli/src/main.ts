@@ -34,7 +34,10 @@ function build(): Command {
   const program = new Command('tessera')
     .description('Publish, find, buy and download AI resources on Tessera')
     .option('--json', 'machine-readable output on stdout')
-    .option('--gateway <url>', 'gateway base URL (default $GATEWAY_URL, then the one used at login, then http://127.0.0.1:3000)')
+    .option(
+      '--gateway <url>',
+      'gateway base URL (default $GATEWAY_URL, then the one used at login, then http://127.0.0.1:3000)',
+    )
     .option('--siwe-domain <host>', 'domain the gateway expects in wallet sign-in messages (default: the gateway host)')
     .option('--chain-id <id>', 'chain id for wallet sign-in', process.env.CHAIN_ID ?? '31337')
     .exitOverride()
@@ -76,7 +79,11 @@ function build(): Command {
     .command('buy <resourceId>')
     .description('quote, pay on chain from the signed-in wallet, and report the order')
     .option('--max-price <units>', 'refuse if the price is above this (token base units)')
-    .option('--rpc-url <url>', 'chain RPC the wallet sends its transactions to', process.env.RPC_URL ?? 'http://127.0.0.1:18545')
+    .option(
+      '--rpc-url <url>',
+      'chain RPC the wallet sends its transactions to',
+      process.env.RPC_URL ?? 'http://127.0.0.1:18545',
+    )
     .action(async (resourceId: string, opts: { maxPrice?: string; rpcUrl: string }) => {
       const { client, out } = context(program);
       await buy(client, out, resourceId, opts);

@@ -61,7 +61,10 @@ function readRows(dir: string): { file: string; row: Row }[] {
       const names = head.split(',') as (keyof Row)[];
       return lines
         .filter((l) => l !== '')
-        .map((line) => ({ file, row: Object.fromEntries(line.split(',').map((v, i) => [names[i], v])) as unknown as Row }));
+        .map((line) => ({
+          file,
+          row: Object.fromEntries(line.split(',').map((v, i) => [names[i], v])) as unknown as Row,
+        }));
     });
 }
 
@@ -90,8 +93,8 @@ describe('example batch consumer: daily sales CSV', () => {
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    proc.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-    proc.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+    proc.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    proc.stderr.on('data', (d: Buffer) => (output += d.toString()));
     child = proc;
     return proc;
   }
@@ -109,7 +112,10 @@ describe('example batch consumer: daily sales CSV', () => {
 
   beforeAll(async () => {
     await admin.connect();
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic: TOPIC, numPartitions: 3, replicationFactor: 1 }] });
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: [{ topic: TOPIC, numPartitions: 3, replicationFactor: 1 }],
+    });
     const producer = kafka.producer();
     await producer.connect();
     await producer.send({
@@ -161,7 +167,10 @@ describe('example batch consumer: daily sales CSV', () => {
     fs.appendFileSync(tornFile, `${missing.orderId.toLowerCase()},${missing.resourceId.slice(0, 9)}`);
 
     start();
-    await waitFor(async () => (await committedTotal()) === N, { timeoutMs: 60_000, what: `all offsets committed\n${output}` });
+    await waitFor(async () => (await committedTotal()) === N, {
+      timeoutMs: 60_000,
+      what: `all offsets committed\n${output}`,
+    });
     child!.kill('SIGTERM');
     await exited(child!);
 
@@ -187,17 +196,24 @@ describe('example batch consumer: daily sales CSV', () => {
   });
 
   it('writes nothing twice when every event is redelivered (offsets reset to the start)', async () => {
-    const before = Object.fromEntries(fs.readdirSync(outDir).map((f) => [f, fs.readFileSync(path.join(outDir, f), 'utf8')]));
+    const before = Object.fromEntries(
+      fs.readdirSync(outDir).map((f) => [f, fs.readFileSync(path.join(outDir, f), 'utf8')]),
+    );
     // Offsets never committed after the rows were written look exactly like this to the job.
     await admin.resetOffsets({ groupId: GROUP, topic: TOPIC, earliest: true });
     expect(await committedTotal()).toBe(0);
 
     start();
-    await waitFor(async () => (await committedTotal()) === N, { timeoutMs: 60_000, what: `replay committed\n${output}` });
+    await waitFor(async () => (await committedTotal()) === N, {
+      timeoutMs: 60_000,
+      what: `replay committed\n${output}`,
+    });
     child!.kill('SIGTERM');
     await exited(child!);
 
-    const after = Object.fromEntries(fs.readdirSync(outDir).map((f) => [f, fs.readFileSync(path.join(outDir, f), 'utf8')]));
+    const after = Object.fromEntries(
+      fs.readdirSync(outDir).map((f) => [f, fs.readFileSync(path.join(outDir, f), 'utf8')]),
+    );
     expect(after).toEqual(before);
     expect(output).toContain('order already written');
   });

@@ -13,7 +13,10 @@ export interface LoginOptions {
 export async function login(client: GatewayClient, config: CliConfig, out: Output, opts: LoginOptions): Promise<void> {
   const apiKey = opts.apiKey ?? process.env.TESSERA_API_KEY;
   if (Boolean(apiKey) === Boolean(opts.walletKeyFile)) {
-    throw new CliError('give exactly one of --api-key <key> (or TESSERA_API_KEY) and --wallet-key-file <file>', ExitCode.Usage);
+    throw new CliError(
+      'give exactly one of --api-key <key> (or TESSERA_API_KEY) and --wallet-key-file <file>',
+      ExitCode.Usage,
+    );
   }
   if (apiKey) {
     config.auth = { kind: 'api-key', apiKey };
@@ -25,14 +28,18 @@ export async function login(client: GatewayClient, config: CliConfig, out: Outpu
     });
     config.gatewayUrl = client.baseUrl;
     const file = saveConfig(config);
-    out.result({ kind: 'api-key', org, config: file }, `signed in with an API key${org.name ? ` for ${org.name}` : ''} (${file})`);
+    out.result(
+      { kind: 'api-key', org, config: file },
+      `signed in with an API key${org.name ? ` for ${org.name}` : ''} (${file})`,
+    );
     return;
   }
-  config.auth = await client.signInWallet(path.resolve(opts.walletKeyFile!));
+  const session = await client.signInWallet(path.resolve(opts.walletKeyFile!));
+  config.auth = session;
   config.gatewayUrl = client.baseUrl;
   const file = saveConfig(config);
   out.result(
-    { kind: 'wallet', wallet: config.auth.wallet, expiresAt: config.auth.expiresAt, config: file },
-    `signed in as wallet ${config.auth.wallet} (${file})`,
+    { kind: 'wallet', wallet: session.wallet, expiresAt: session.expiresAt, config: file },
+    `signed in as wallet ${session.wallet} (${file})`,
   );
 }

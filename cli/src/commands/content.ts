@@ -92,14 +92,17 @@ export async function download(client: GatewayClient, out: Output, resourceId: s
     throw new CliError(`cannot fetch the ciphertext: ${error.message}`);
   });
   if (!res.ok || !res.body) {
-    throw new CliError(`ciphertext fetch answered HTTP ${res.status}`, res.status === 404 ? ExitCode.NotFound : ExitCode.Other);
+    throw new CliError(
+      `ciphertext fetch answered HTTP ${res.status}`,
+      res.status === 404 ? ExitCode.NotFound : ExitCode.Other,
+    );
   }
   const partial = `${target}.part`;
   const progress = out.progress(release.ciphertextSize, 'download');
   const merkle = new MerkleHashStream(release.segmentSize);
   try {
     await pipeline(
-      Readable.fromWeb(res.body as import('node:stream/web').ReadableStream),
+      Readable.fromWeb(res.body),
       counter(progress),
       createDecryptStream(dataKey, release.associatedData, { segmentSize: release.segmentSize }),
       merkle,
@@ -123,8 +126,15 @@ export async function download(client: GatewayClient, out: Output, resourceId: s
   }
   fs.renameSync(partial, target);
   out.result(
-    { resourceId, licenceId: release.licenceId, file: path.resolve(target), bytes: merkle.result.size, contentRoot: root, verified: true, download: stats },
+    {
+      resourceId,
+      licenceId: release.licenceId,
+      file: path.resolve(target),
+      bytes: merkle.result.size,
+      contentRoot: root,
+      verified: true,
+      download: stats,
+    },
     `${target}: ${merkle.result.size} bytes, Merkle root ${root} verified (${stats.mbPerSecond} MB/s)`,
   );
 }
-

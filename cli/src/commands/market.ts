@@ -1,4 +1,4 @@
-import { Contract, JsonRpcProvider } from 'ethers';
+import { Contract, type ContractTransactionResponse, JsonRpcProvider } from 'ethers';
 import { CliError, ExitCode } from '../errors';
 import { readWalletKey, type GatewayClient } from '../gateway-client';
 import type { Output } from '../output';
@@ -65,7 +65,9 @@ export async function buy(
   out.info(`quote ${quote.order.orderId}: ${quote.total} token units`);
   const signer = readWalletKey(auth.keyFile).connect(new JsonRpcProvider(opts.rpcUrl));
   const token = new Contract(quote.order.token, ERC20_APPROVE, signer);
-  const approval = await (await token.getFunction('approve')(quote.order.settlement, BigInt(quote.total))).wait();
+  const approve = token.getFunction('approve');
+  const approveTx = (await approve(quote.order.settlement, BigInt(quote.total))) as ContractTransactionResponse;
+  const approval = await approveTx.wait();
   if (approval?.status !== 1) {
     throw new CliError('token approval failed on chain');
   }
@@ -101,7 +103,9 @@ export async function earnings(
 ): Promise<void> {
   const query = { period: opts.byResource ? undefined : opts.period, from: opts.from, to: opts.to };
   if (opts.byResource) {
-    const report = await client.json<{ resources: (Amounts & { resourceId: string })[] }>('/v1/earnings/resources', { query });
+    const report = await client.json<{ resources: (Amounts & { resourceId: string })[] }>('/v1/earnings/resources', {
+      query,
+    });
     const lines = (report.resources ?? []).map((r) => `${r.resourceId}  ${r.net.padStart(24)}  ${r.token}`);
     out.result(report, lines.length ? lines.join('\n') : 'no earnings');
     return;

@@ -57,7 +57,8 @@ async function main(): Promise<void> {
   await consumer.run({
     autoCommit: false,
     eachBatchAutoResolve: false,
-    eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+    eachBatch: async (payload) => {
+      const { batch } = payload;
       let pending: string | undefined;
       // Rows reach the disk (fsync) before their offsets are committed; a crash in between only causes
       // redelivery, which the ledger ignores.
@@ -72,7 +73,7 @@ async function main(): Promise<void> {
       };
       let sinceCommit = 0;
       for (const message of batch.messages) {
-        if (!isRunning() || isStale()) {
+        if (!payload.isRunning() || payload.isStale()) {
           break;
         }
         try {
@@ -89,14 +90,14 @@ async function main(): Promise<void> {
           // A malformed event is a producer bug; retrying cannot fix it, so it is logged and passed over.
           log.error({ err, partition: batch.partition, offset: message.offset }, 'invalid event skipped');
         }
-        resolveOffset(message.offset);
+        payload.resolveOffset(message.offset);
         pending = message.offset;
         sinceCommit += 1;
         if (sinceCommit >= config.commitEvery) {
           await commit();
           sinceCommit = 0;
         }
-        await heartbeat();
+        await payload.heartbeat();
         if (pauseMs > 0) {
           await sleep(pauseMs);
         }

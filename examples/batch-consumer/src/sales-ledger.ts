@@ -35,7 +35,10 @@ export class SalesLedger {
     fs.mkdirSync(this.dir, { recursive: true });
     const repaired: string[] = [];
     let files = 0;
-    for (const name of fs.readdirSync(this.dir).filter((n) => FILE_PATTERN.test(n)).sort()) {
+    for (const name of fs
+      .readdirSync(this.dir)
+      .filter((n) => FILE_PATTERN.test(n))
+      .sort()) {
       const file = path.join(this.dir, name);
       let text = fs.readFileSync(file, 'utf8');
       if (!text.endsWith('\n')) {

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse } from 'yaml';
 import { buildAsyncApiDocument, renderAsyncApiYaml } from './asyncapi';
 import { EventHeader, Topic } from './topic';
 
@@ -44,7 +43,11 @@ describe('AsyncAPI document', () => {
   });
 
   it('has one channel per topic and every $ref resolves', () => {
-    expect(Object.values(doc.channels).map((c) => c.address).sort()).toEqual(Object.values(Topic).sort());
+    expect(
+      Object.values(doc.channels)
+        .map((c) => c.address)
+        .sort(),
+    ).toEqual(Object.values(Topic).sort());
     const dangling = refs(doc).filter((ref) => resolve(doc, ref) === undefined);
     expect(dangling).toEqual([]);
   });

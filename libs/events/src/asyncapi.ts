@@ -1,4 +1,4 @@
-import { defaultMetadataStorage } from 'class-transformer/cjs/storage';
+import type { MetadataStorage } from 'class-transformer/types/MetadataStorage';
 import { IS_ETHEREUM_ADDRESS } from 'class-validator';
 import { validationMetadatasToSchemas } from 'class-validator-jsonschema';
 import { stringify } from 'yaml';
@@ -6,6 +6,12 @@ import { TopicPayloads } from './registry';
 import { EventHeader, Topic } from './topic';
 
 type JsonSchema = Record<string, unknown>;
+
+// The storage of @Type() metadata (nested payload classes) is not exported from the package root.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { defaultMetadataStorage } = require('class-transformer/cjs/storage') as {
+  defaultMetadataStorage: MetadataStorage;
+};
 
 const SCHEMA_REF = '#/components/schemas/';
 
@@ -90,8 +96,8 @@ function payloadSchemas(): Record<string, JsonSchema> {
   // A class with no decorators of its own (`OrderSettledKey extends OrderKey`) gets its parent's schema.
   const inherited = (cls: unknown): JsonSchema | undefined => {
     for (let c = cls as { name?: string } | null; c?.name; c = Object.getPrototypeOf(c) as typeof c) {
-      if (all[c.name!]) {
-        return all[c.name!];
+      if (all[c.name]) {
+        return all[c.name];
       }
     }
     return undefined;
@@ -111,11 +117,15 @@ function payloadSchemas(): Record<string, JsonSchema> {
     out[name] = sortKeys(schema);
     queue.push(...[...refsOf(schema, new Set())].map((ref): [string, JsonSchema | undefined] => [ref, all[ref]]));
   }
-  return Object.fromEntries(Object.keys(out).sort().map((name) => [name, out[name]]));
+  return Object.fromEntries(
+    Object.keys(out)
+      .sort()
+      .map((name) => [name, out[name]]),
+  );
 }
 
 function keyFieldOf(schemas: Record<string, JsonSchema>, keyClass: string): string {
-  const properties = Object.keys((schemas[keyClass].properties ?? {}) as object);
+  const properties = Object.keys(schemas[keyClass].properties ?? {});
   if (properties.length !== 1) {
     throw new Error(`${keyClass} must have exactly one field, found ${properties.join(', ')}`);
   }

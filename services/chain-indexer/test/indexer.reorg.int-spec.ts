@@ -122,7 +122,7 @@ describe('chain-indexer: reorgs', () => {
       events.unique(Topic.ChainPurchaseObserved).filter((e) => freshIds.has(e.value.orderId as string)),
     ).toHaveLength(0);
 
-    const res = await fetch(`${indexer!.url}/admin/indexer/reindex`, {
+    const res = await fetch(`${indexer.url}/admin/indexer/reindex`, {
       method: 'POST',
       headers: { ...headers, 'content-type': 'application/json' },
       body: JSON.stringify({ fromBlock: base - 2 }),

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are checked by the assertions, not by types */
 import {
   connectSettlement,
   connectTesseraToken,
@@ -21,7 +22,11 @@ interface QuoteResponse {
   quote: Record<string, any>;
   quoteSignature: string;
   purchaseCalldata: string;
-  permitTypedData: { domain: Record<string, any>; types: Record<string, TypedDataField[]>; message: Record<string, any> };
+  permitTypedData: {
+    domain: Record<string, any>;
+    types: Record<string, TypedDataField[]>;
+    message: Record<string, any>;
+  };
   total: string;
 }
 
@@ -31,7 +36,10 @@ function quoteStruct(q: QuoteResponse['quote']): Quote {
     orderId: q.orderId,
     resourceIds: q.resourceIds,
     buyer: q.buyer,
-    payees: (q.payees as { account: string; amount: string }[]).map((p) => ({ account: p.account, amount: BigInt(p.amount) })),
+    payees: (q.payees as { account: string; amount: string }[]).map((p) => ({
+      account: p.account,
+      amount: BigInt(p.amount),
+    })),
     fee: BigInt(q.fee),
     token: q.token,
     licenceHash: q.licenceHash,
@@ -177,6 +185,14 @@ describe('payments: quotes, settlement and the ledger against the real chain', (
         q.order.orderId,
       ]);
       expect(emitted.rows).toHaveLength(1);
+      // Illegal transitions are refused and leave the order as it was.
+      const resubmitted = await world.call(wallet(buyer.address), 'POST', `/orders/${q.quote.orderId}/submission`, {
+        txHash: receipt.hash,
+      });
+      expect(resubmitted.status).toBe(409);
+      expect((await world.call(wallet(buyer.address), 'GET', `/orders/${q.quote.orderId}`)).body.status).toBe(
+        'settled',
+      );
     });
 
     it('reconciles every payee with the contract to the wei', async () => {
@@ -186,7 +202,11 @@ describe('payments: quotes, settlement and the ledger against the real chain', (
       expect(res.body.differences).toEqual([]);
       expect(res.body.payees).toEqual(
         expect.arrayContaining([
-          expect.objectContaining({ account: 'platform', address: world.feeRecipient.toLowerCase(), ledger: q.quote.fee }),
+          expect.objectContaining({
+            account: 'platform',
+            address: world.feeRecipient.toLowerCase(),
+            ledger: q.quote.fee,
+          }),
           expect.objectContaining({ account: 'owner', address: owner.wallet.address.toLowerCase() }),
         ]),
       );
@@ -232,12 +252,37 @@ describe('payments: quotes, settlement and the ledger against the real chain', (
 
     it('refuses an expired quote on chain', async () => {
       const q = await quote(wallet(buyer.address), { resourceId });
-      // QUOTE_TTL_SECONDS is 60 in this suite; move the chain past it.
-      await world.provider.send('evm_increaseTime', [120]);
-      await world.provider.send('evm_mine', []);
+      // The next block is the first one past the quote's expiry.
+      await world.provider.send('evm_setNextBlockTimestamp', [Number(q.quote.expiry) + 1]);
       const error = await buyWithCalldata(buyer, q).catch((e: unknown) => e);
       expect(revertName(error)).toBe('QuoteExpired');
       expect((await world.ledgerOf(q.order.orderId)).rows).toBe(0);
+    });
+
+    it('marks a stale quote expired, and still settles it if the chain says it was paid', async () => {
+      const q = await quote(wallet(buyer.address), { resourceId });
+      const receipt = await buyWithPermit(buyer, q);
+      // As if the quote had been issued an hour ago and the indexer were late.
+      await world.db.query(`UPDATE payments.orders SET expires_at = now() - interval '1 hour' WHERE order_id = $1`, [
+        q.order.orderId,
+      ]);
+      await world.waitForStatus(wallet(buyer.address), q.quote.orderId, 'expired');
+      const late = await world.call(wallet(buyer.address), 'POST', `/orders/${q.quote.orderId}/submission`, {
+        txHash: receipt.hash,
+      });
+      expect(late.status).toBe(409);
+      await world.produce(Topic.ChainPurchaseConfirmed, await world.confirmedEvent(receipt));
+      await world.waitForStatus(wallet(buyer.address), q.quote.orderId, 'settled');
+      const transitions = await world.db.query<{ from_status: string; to_status: string }>(
+        `SELECT t.from_status, t.to_status FROM payments.order_transitions t
+         JOIN payments.orders o ON o.id = t.order_id WHERE o.order_id = $1 ORDER BY t.id`,
+        [q.order.orderId],
+      );
+      expect(transitions.rows.map((r) => `${r.from_status}→${r.to_status}`)).toEqual([
+        'quoted→expired',
+        'expired→confirmed',
+        'confirmed→settled',
+      ]);
     });
   });
 
@@ -276,7 +321,12 @@ describe('payments: quotes, settlement and the ledger against the real chain', (
   });
 
   describe('reorgs and refunds', () => {
-    async function settledPurchase(): Promise<{ owner: Owner; buyer: Wallet; q: QuoteResponse; receipt: TransactionReceipt }> {
+    async function settledPurchase(): Promise<{
+      owner: Owner;
+      buyer: Wallet;
+      q: QuoteResponse;
+      receipt: TransactionReceipt;
+    }> {
       const owner = world.owner();
       const buyer = await world.buyer();
       const resourceId = await world.list(TSR('40'), [{ owner, shareBps: 10_000 }]);

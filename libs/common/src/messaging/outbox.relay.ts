@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { EventHeader } from '@tessera/events';
+import { EventHeader } from '@tessera/events/topic';
 import { type Kafka, type Message, Partitioners, type Producer } from 'kafkajs';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';

@@ -41,7 +41,7 @@ export class EventCollector {
       eachMessage: ({ topic, partition, message }) => {
         const value = JSON.parse(message.value!.toString('utf8')) as Received['value'];
         if (value.chainId !== this.chainId) {
-          return;
+          return Promise.resolve();
         }
         const eventId = message.headers?.[EventHeader.EventId]?.toString() ?? '';
         this.all.push({ topic: topic as Topic, eventId, partition, value });

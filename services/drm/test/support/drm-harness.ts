@@ -62,7 +62,7 @@ export async function call(
   body?: Buffer | object,
 ): Promise<Response> {
   const headers: Record<string, string> = await internalHeaders('drm', principal);
-  let payload: BodyInit | undefined;
+  let payload: Uint8Array | string | undefined;
   if (Buffer.isBuffer(body)) {
     headers['content-type'] = 'application/octet-stream';
     payload = new Uint8Array(body);
@@ -150,7 +150,7 @@ export async function publish(
   topic: Topic,
   key: string,
   value: object,
-  eventId = randomUUID(),
+  eventId: string = randomUUID(),
 ): Promise<string> {
   await h.producer.send({
     topic,

@@ -26,7 +26,8 @@ export const PROXY_ROUTES: readonly ProxyRoute[] = [
   { prefix: '/v1/orders', service: 'payments', upstreamPrefix: '/orders' },
   { prefix: '/v1/earnings', service: 'payments', upstreamPrefix: '/earnings' },
   { prefix: '/v1/payments', service: 'payments', upstreamPrefix: '' },
-  { prefix: '/v1/indexer', service: 'chain-indexer', upstreamPrefix: '' },
+  { prefix: '/v1/indexer', service: 'chain-indexer', upstreamPrefix: '/admin/indexer' },
+  { prefix: '/v1/chain-indexer', service: 'chain-indexer', upstreamPrefix: '' },
 ];
 
 /** Operational endpoints of the services; they are for the cluster, not for partners. */

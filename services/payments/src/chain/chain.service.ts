@@ -1,10 +1,5 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
-import {
-  connectSettlement,
-  connectTesseraToken,
-  readDeployment,
-  type SettlementContract,
-} from '@tessera/chain';
+import { connectSettlement, connectTesseraToken, readDeployment, type SettlementContract } from '@tessera/chain';
 import { DomainError, ErrorCode } from '@tessera/common';
 import { JsonRpcProvider, Network, NonceManager, Wallet, getAddress } from 'ethers';
 import { PaymentsEnvDto } from '../config/env.dto';

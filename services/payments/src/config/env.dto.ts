@@ -28,6 +28,12 @@ export class PaymentsEnvDto extends WithRpcEnv(BaseEnvDto) {
   @Min(0)
   QUOTE_EXPIRY_GRACE_SECONDS = 600;
 
+  /** How often open quotes past expiry are marked expired. */
+  @EnvInt()
+  @IsInt()
+  @Min(100)
+  QUOTE_EXPIRY_SWEEP_MS = 30_000;
+
   /** Key holding the settlement's QUOTE_SIGNER_ROLE; locally the account the deploy script grants it. */
   @LocalDefault(anvilWallet(LOCAL_ROLE_ACCOUNTS.quoteSigner).privateKey)
   @Matches(PRIVATE_KEY, { message: 'must be a 0x-prefixed 32-byte hex private key' })

@@ -9,6 +9,13 @@ export interface AmountRow {
   token: string;
 }
 
+export interface PayeeBalanceRow {
+  account: 'owner' | 'platform';
+  address: string;
+  token: string;
+  net: string;
+}
+
 export interface Range {
   from?: string;
   to?: string;
@@ -24,7 +31,7 @@ export class LedgerRepository {
     period: ReportPeriod,
     range: Range,
   ): Promise<(AmountRow & { period: Date })[]> {
-    return (await this.dataSource.query(
+    return await this.dataSource.query<(AmountRow & { period: Date })[]>(
       `SELECT date_trunc($1, booked_at, 'UTC') AS period, token,
               SUM(credit)::text AS credited, SUM(debit)::text AS reversed, (SUM(credit) - SUM(debit))::text AS net
        FROM payments.ledger_entries
@@ -32,11 +39,11 @@ export class LedgerRepository {
          AND ($4::timestamptz IS NULL OR booked_at >= $4) AND ($5::timestamptz IS NULL OR booked_at < $5)
        GROUP BY 1, 2 ORDER BY 1, 2`,
       [period, filter.account, filter.orgId ?? null, range.from ?? null, range.to ?? null],
-    )) as (AmountRow & { period: Date })[];
+    );
   }
 
   async byResource(orgId: string, range: Range): Promise<(AmountRow & { resource_id: string })[]> {
-    return (await this.dataSource.query(
+    return await this.dataSource.query<(AmountRow & { resource_id: string })[]>(
       `SELECT resource_id, token,
               SUM(credit)::text AS credited, SUM(debit)::text AS reversed, (SUM(credit) - SUM(debit))::text AS net
        FROM payments.ledger_entries
@@ -44,28 +51,26 @@ export class LedgerRepository {
          AND ($2::timestamptz IS NULL OR booked_at >= $2) AND ($3::timestamptz IS NULL OR booked_at < $3)
        GROUP BY 1, 2 ORDER BY 1, 2`,
       [orgId, range.from ?? null, range.to ?? null],
-    )) as (AmountRow & { resource_id: string })[];
+    );
   }
 
   /** Net credit per payee (owners and the platform) booked for one settlement contract. */
-  async payeeBalances(
-    settlement: string,
-  ): Promise<{ account: 'owner' | 'platform'; address: string; token: string; net: string }[]> {
-    return (await this.dataSource.query(
+  async payeeBalances(settlement: string): Promise<PayeeBalanceRow[]> {
+    return await this.dataSource.query<PayeeBalanceRow[]>(
       `SELECT account, address, token, (SUM(credit) - SUM(debit))::text AS net
        FROM payments.ledger_entries
        WHERE settlement = $1 AND account IN ('owner', 'platform')
        GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
       [settlement.toLowerCase()],
-    )) as { account: 'owner' | 'platform'; address: string; token: string; net: string }[];
+    );
   }
 
   async totals(settlement: string): Promise<{ debits: string; credits: string }> {
-    const [row] = (await this.dataSource.query(
+    const [row] = await this.dataSource.query<{ debits: string; credits: string }[]>(
       `SELECT COALESCE(SUM(debit), 0)::text AS debits, COALESCE(SUM(credit), 0)::text AS credits
        FROM payments.ledger_entries WHERE settlement = $1`,
       [settlement.toLowerCase()],
-    )) as { debits: string; credits: string }[];
+    );
     return row;
   }
 }

@@ -24,13 +24,13 @@ export class LedgerService {
 
   /** Mirrors what is booked for the order now, so a reversal always undoes exactly what is on the books. */
   async bookReversal(manager: EntityManager, order: OrderEntity, kind: 'reversal' | 'refund'): Promise<string | null> {
-    const rows = (await manager
+    const rows = await manager
       .createQueryBuilder(LedgerEntryEntity, 'e')
       .select(['e.account AS account', 'e.address AS address', 'e.org_id AS org_id'])
       .addSelect('SUM(e.credit) - SUM(e.debit)', 'net')
       .where('e.order_id = :orderId', { orderId: order.id })
       .groupBy('e.account, e.address, e.org_id')
-      .getRawMany()) as { account: LedgerAccount; address: string; org_id: string | null; net: string }[];
+      .getRawMany<{ account: LedgerAccount; address: string; org_id: string | null; net: string }>();
     const postings = rows
       .map((r) => ({ account: r.account, address: r.address, orgId: r.org_id, amount: -BigInt(r.net) }))
       .filter((p) => p.amount !== 0n);
@@ -51,7 +51,12 @@ export class LedgerService {
     return postings;
   }
 
-  private async book(manager: EntityManager, order: OrderEntity, kind: JournalKind, postings: Posting[]): Promise<string> {
+  private async book(
+    manager: EntityManager,
+    order: OrderEntity,
+    kind: JournalKind,
+    postings: Posting[],
+  ): Promise<string> {
     const net = postings.reduce((sum, p) => sum + p.amount, 0n);
     if (net !== 0n) {
       // Never write an unbalanced journal: this would be a bug in the split, not a runtime condition.

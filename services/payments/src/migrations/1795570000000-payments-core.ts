@@ -82,7 +82,9 @@ export class PaymentsCore1795570000000 implements MigrationInterface {
         CHECK ((debit = 0) <> (credit = 0))
       )`);
     await q.query(`CREATE INDEX ledger_entries_order_idx ON payments.ledger_entries (order_id)`);
-    await q.query(`CREATE INDEX ledger_entries_org_idx ON payments.ledger_entries (org_id, booked_at) WHERE org_id IS NOT NULL`);
+    await q.query(
+      `CREATE INDEX ledger_entries_org_idx ON payments.ledger_entries (org_id, booked_at) WHERE org_id IS NOT NULL`,
+    );
     await q.query(
       `CREATE INDEX ledger_entries_payee_idx ON payments.ledger_entries (settlement, token, account, address)`,
     );
@@ -114,7 +116,14 @@ export class PaymentsCore1795570000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const table of ['refund_requests', 'delivery_failures', 'ledger_entries', 'order_transitions', 'orders', 'listings']) {
+    for (const table of [
+      'refund_requests',
+      'delivery_failures',
+      'ledger_entries',
+      'order_transitions',
+      'orders',
+      'listings',
+    ]) {
       await q.query(`DROP TABLE IF EXISTS payments.${table}`);
     }
   }

@@ -50,7 +50,7 @@ export class OrdersRepository {
   /** Marks open quotes past their expiry (plus grace) expired, logging each transition; returns how many. */
   async expireOpen(graceSeconds: number): Promise<number> {
     const from = sourcesOf(OrderStatus.Expired);
-    const rows = (await this.dataSource.query(
+    const rows = await this.dataSource.query<unknown[]>(
       `WITH due AS (
          SELECT id, status FROM payments.orders
          WHERE status = ANY($2) AND expires_at < now() - make_interval(secs => $3)
@@ -61,7 +61,7 @@ export class OrdersRepository {
        INSERT INTO payments.order_transitions (order_id, from_status, to_status, cause)
        SELECT id, from_status, $1, 'quote expired' FROM expired RETURNING order_id`,
       [OrderStatus.Expired, from, graceSeconds],
-    )) as unknown[];
+    );
     return rows.length;
   }
 }

@@ -25,8 +25,6 @@ import { OrderEntity } from './order.entity';
 import { OrdersRepository } from './orders.repository';
 import { splitPrice } from './price-split';
 
-const EXPIRY_SWEEP_MS = 30_000;
-
 @Injectable()
 export class OrdersService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(OrdersService.name);
@@ -170,7 +168,7 @@ export class OrdersService implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   onApplicationBootstrap(): void {
-    this.sweep = setInterval(() => void this.expireQuotes(), EXPIRY_SWEEP_MS);
+    this.sweep = setInterval(() => void this.expireQuotes(), this.env.QUOTE_EXPIRY_SWEEP_MS);
     this.sweep.unref();
   }
 
@@ -195,7 +193,9 @@ export class OrdersService implements OnApplicationBootstrap, OnModuleDestroy {
       return principal.wallet;
     }
     if (requested === undefined) {
-      throw DomainError.validation('buyer is required', [{ field: 'buyer', message: 'buyer must be given by partners' }]);
+      throw DomainError.validation('buyer is required', [
+        { field: 'buyer', message: 'buyer must be given by partners' },
+      ]);
     }
     return getAddress(requested);
   }

@@ -40,7 +40,11 @@ describe('splitPrice', () => {
           const bps = weights.map((w) => Math.floor((w * 10_000) / total));
           bps[0] += 10_000 - bps.reduce((a, b) => a + b, 0);
           fc.pre(bps.every((b) => b > 0));
-          const shares = bps.map((shareBps, i) => ({ orgId: org(1), address: `0x${i.toString(16).padStart(40, '0')}`, shareBps }));
+          const shares = bps.map((shareBps, i) => ({
+            orgId: org(1),
+            address: `0x${i.toString(16).padStart(40, '0')}`,
+            shareBps,
+          }));
           const split = splitPrice(price, feeBps, shares);
           expect(split.payees.reduce((s, p) => s + p.amount, split.fee)).toBe(price);
           expect(split.payees.every((p) => p.amount > 0n)).toBe(true);

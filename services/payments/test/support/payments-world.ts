@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are checked by the assertions, not by types */
 // The world a payments integration suite runs in: its own database, its own contracts on the shared anvil,
 // a Kafka producer that speaks for catalog, drm and the chain indexer, and the payments service itself.
 import {
@@ -89,6 +90,8 @@ export class PaymentsWorld {
       ARBITER_KEY: this.arbiter.privateKey,
       PLATFORM_FEE_BPS: '250',
       QUOTE_TTL_SECONDS: '60',
+      QUOTE_EXPIRY_GRACE_SECONDS: '0',
+      QUOTE_EXPIRY_SWEEP_MS: '500',
       ...env,
     });
     await this.db.connect();
@@ -211,9 +214,12 @@ export class PaymentsWorld {
   }
 
   /** The `chain.purchase.confirmed.v1` the indexer would publish for the receipt's `Purchased` log. */
-  async confirmedEvent(receipt: TransactionReceipt | ContractTransactionReceipt): Promise<PayloadOf<Topic.ChainPurchaseConfirmed>> {
+  async confirmedEvent(
+    receipt: TransactionReceipt | ContractTransactionReceipt,
+  ): Promise<PayloadOf<Topic.ChainPurchaseConfirmed>> {
     for (const log of receipt.logs) {
-      const decoded = log.address.toLowerCase() === this.deployment.settlement.toLowerCase() ? decodeSettlementLog(log) : null;
+      const decoded =
+        log.address.toLowerCase() === this.deployment.settlement.toLowerCase() ? decodeSettlementLog(log) : null;
       if (decoded?.eventName !== 'Purchased') {
         continue;
       }
@@ -238,7 +244,7 @@ export class PaymentsWorld {
         fee: args.fee.toString(),
         licenceHash: args.licenceHash,
         confirmations: 2,
-      } as PayloadOf<Topic.ChainPurchaseConfirmed>;
+      };
     }
     throw new Error(`no Purchased log in ${receipt.hash}`);
   }
@@ -262,7 +268,7 @@ export class PaymentsWorld {
         buyer: decoded.args.buyer,
         token: decoded.args.token,
         amount: decoded.args.amount.toString(),
-      } as PayloadOf<Topic.ChainPurchaseRefunded>;
+      };
     }
     throw new Error(`no Refunded log in ${receipt.hash}`);
   }

@@ -2,6 +2,7 @@
 // a figure: `npx tsx bench/profile-top.ts <file.cpuprofile> [count]`.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { ROOT } from './lib/stack';
 
 interface ProfileNode {
   id: number;
@@ -32,7 +33,7 @@ function main(): void {
       return;
     }
     const { functionName, url, lineNumber } = node.callFrame;
-    const where = url ? `${path.relative(process.cwd(), url.replace(/^file:\/\//, ''))}:${lineNumber + 1}` : '';
+    const where = url ? `${path.relative(ROOT, url.replace(/^file:\/\//, ''))}:${lineNumber + 1}` : '';
     const key = `${functionName || '(anonymous)'} ${where}`.trim();
     selfMs.set(key, (selfMs.get(key) ?? 0) + ms);
   });

@@ -60,7 +60,9 @@ if (require.main === module) {
   generateOpenApi().then(
     (document) => {
       writeFileSync(OPENAPI_FILE, renderOpenApi(document));
-      process.stdout.write(`wrote ${path.relative(root, OPENAPI_FILE)} (${Object.keys(document.paths).length} paths)\n`);
+      process.stdout.write(
+        `wrote ${path.relative(root, OPENAPI_FILE)} (${Object.keys(document.paths).length} paths)\n`,
+      );
     },
     (error: unknown) => {
       process.stderr.write(`openapi: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

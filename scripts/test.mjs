@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { closingLine, summarize } from './lib/jest-summary.mjs';
-import { ROOT, ensureInstalled, exec, npm, packageScripts, say, step } from './lib/workspace.mjs';
+import { ROOT, ensureChromium, ensureInstalled, exec, npm, packageScripts, say, step } from './lib/workspace.mjs';
 
 const jestArgs = process.argv.slice(2);
 const full = jestArgs.length === 0 || process.env.TESSERA_TEST_FULL === '1';
@@ -36,6 +36,8 @@ async function main() {
     await step(results, 'npm run lint', async () => (await npm(['run', '-s', 'lint'])) === 0);
     await step(results, 'npm run typecheck', async () => (await npm(['run', '-s', 'typecheck'])) === 0);
   }
+
+  await step(results, 'chromium for the Swagger UI test', ensureChromium);
 
   const reportFile = path.join(os.tmpdir(), `tessera-jest-${process.pid}.json`);
   let summary = null;

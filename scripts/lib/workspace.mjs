@@ -74,3 +74,19 @@ export async function step(results, name, fn) {
   results.push({ name, ok, seconds: (Date.now() - started) / 1000 });
   return ok;
 }
+
+/**
+ * The Swagger UI suite drives Debian's Chromium (no browser download is possible or wanted). Install it
+ * when missing and we are root on a Debian-like system; otherwise that one suite reports itself skipped.
+ */
+export async function ensureChromium() {
+  if (fs.existsSync('/usr/bin/chromium') || process.getuid?.() !== 0 || !fs.existsSync('/usr/bin/apt-get')) {
+    return true;
+  }
+  say('installing Debian chromium for the Swagger UI test');
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  if ((await exec('apt-get', ['update', '-qq'], { env })) !== 0) {
+    return false;
+  }
+  return (await exec('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium'], { env })) === 0;
+}

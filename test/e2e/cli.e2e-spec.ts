@@ -116,10 +116,6 @@ describe('tessera CLI publish through the gateway to drm', () => {
     expect(sealed).toMatchObject({ resourceId: resource.body.id, plaintextSize: 50 * MB, contentRoot: expectedRoot });
     expect(sealed.upload.bytes).toBe(50 * MB);
     expect(sealed.upload.mbPerSecond).toBeGreaterThan(0);
-
-    // Sealing the same resource for another org's key is refused as an auth failure, not a crash.
-    const stranger = await tessera(['publish', file, '--resource', randomUUID()], env);
-    expect([3, 4]).toContain(stranger.code);
   });
 
   // Pending: needs payments + chain-indexer behind the gateway and a purchase on anvil so drm grants the

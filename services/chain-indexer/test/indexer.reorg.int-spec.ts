@@ -116,6 +116,9 @@ describe('chain-indexer: reorgs', () => {
       };
     await events.waitUntil('the halt', () => /reorg deeper than MAX_REORG_DEPTH=3/.test(indexer!.output()));
     expect((await status()).haltedReason).toMatch(/reorg deeper than MAX_REORG_DEPTH=3/);
+    const halted = await fetch(`${indexer.url}/health`);
+    expect(halted.status).toBe(503);
+    expect(JSON.stringify(await halted.json())).toMatch(/"indexer":\{"status":"down"/);
     const freshIds = new Set(fresh.map((p) => p.orderId.toLowerCase()));
     await new Promise((r) => setTimeout(r, 1500));
     expect(
@@ -139,5 +142,6 @@ describe('chain-indexer: reorgs', () => {
       return reverted.length === 5 && confirmed.length === 6;
     });
     expect((await status()).haltedReason).toBeNull();
+    expect((await fetch(`${indexer.url}/health`)).status).toBe(200);
   }, 120_000);
 });

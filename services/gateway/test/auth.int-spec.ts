@@ -49,7 +49,9 @@ describe('gateway authentication', () => {
       const res = await call(base, 'GET', `/v1/orgs/${tenant.orgId}`, { key: second.key });
       expect({ status: res.status, reason: res.body.reason }).toEqual({ status: 401, reason: 'api-key-revoked' });
       const listed = await call(base, 'GET', `/v1/orgs/${tenant.orgId}/api-keys`, { key: tenant.key });
-      expect(listed.body.find((k: { id: string }) => k.id === second.id)).toMatchObject({ revokedAt: expect.any(String) });
+      expect(listed.body.find((k: { id: string }) => k.id === second.id)).toMatchObject({
+        revokedAt: expect.any(String),
+      });
       expect(listed.text).not.toContain(second.key);
     });
 

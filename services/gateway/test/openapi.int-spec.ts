@@ -23,7 +23,11 @@ describe('merged OpenAPI document', () => {
     expect(res.status).toBe(200);
     expect(res.body.openapi).toBe('3.1.0');
     expect(Object.keys(res.body.components.securitySchemes).sort()).toEqual(['apiKey', 'walletSession']);
-    expect(res.body.components.securitySchemes.apiKey).toMatchObject({ type: 'apiKey', in: 'header', name: 'x-api-key' });
+    expect(res.body.components.securitySchemes.apiKey).toMatchObject({
+      type: 'apiKey',
+      in: 'header',
+      name: 'x-api-key',
+    });
     expect(res.body.paths['/v1/orgs/{orgId}/api-keys']).toBeDefined();
     expect(res.body.paths['/v1/catalog/orgs/me']).toBeDefined();
     expect(res.body.paths['/v1/auth/siwe/nonce'].get.security).toEqual([]);
@@ -31,7 +35,9 @@ describe('merged OpenAPI document', () => {
     expect(res.text).not.toContain('"nullable"');
     // Every path of the checked-in document that belongs to a running part is served too.
     const checkedIn = JSON.parse(readFileSync(OPENAPI_FILE, 'utf8')) as { paths: Record<string, unknown> };
-    const expected = Object.keys(checkedIn.paths).filter((p) => !/^\/v1\/(content|licences|trace|drm|quotes|orders|earnings|payments|indexer|chain-indexer)\b/.test(p));
+    const expected = Object.keys(checkedIn.paths).filter(
+      (p) => !/^\/v1\/(content|licences|trace|drm|quotes|orders|earnings|payments|indexer|chain-indexer)\b/.test(p),
+    );
     expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining(expected));
   });
 });

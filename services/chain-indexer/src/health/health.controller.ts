@@ -4,6 +4,7 @@ import { HealthCheck, HealthCheckService, type HealthCheckResult, TypeOrmHealthI
 import { KafkaHealthIndicator, RpcHealthIndicator, healthResponse } from '@tessera/common';
 import type { Response } from 'express';
 import { ChainIndexerEnvDto } from '../config/env.dto';
+import { IndexerHealthIndicator } from '../indexer/indexer.health';
 
 @Public()
 @Controller('health')
@@ -13,10 +14,11 @@ export class HealthController {
     private readonly db: TypeOrmHealthIndicator,
     private readonly kafka: KafkaHealthIndicator,
     private readonly rpc: RpcHealthIndicator,
+    private readonly indexer: IndexerHealthIndicator,
     private readonly env: ChainIndexerEnvDto,
   ) {}
 
-  /** 200 when db, kafka, rpc all answer; 503 naming the ones that do not. */
+  /** 200 when db, kafka, rpc all answer and the indexer is not halted; 503 naming the ones that fail. */
   @Get()
   @HealthCheck()
   check(@Res({ passthrough: true }) res: Response): Promise<HealthCheckResult> {
@@ -26,6 +28,8 @@ export class HealthController {
         () => this.db.pingCheck('db', { timeout: this.env.HEALTH_TIMEOUT_MS }),
         () => this.kafka.isHealthy('kafka'),
         () => this.rpc.isHealthy('rpc'),
+        // A reorg deeper than MAX_REORG_DEPTH halts indexing until an admin reindexes: that must page someone.
+        () => this.indexer.isHealthy('indexer'),
       ]),
     );
   }

@@ -72,7 +72,7 @@ export async function benchDrm(opts: DrmBenchOptions): Promise<DrmBenchResult> {
       headers: { ...opts.ownerHeaders, 'content-type': 'application/octet-stream' },
       body: Readable.toWeb(source(size)) as ReadableStream,
       duplex: 'half',
-    } as RequestInit,
+    },
   );
   if (sealed.status !== 201) {
     throw new Error(`seal failed with ${sealed.status}: ${await sealed.text()}`);
@@ -91,7 +91,7 @@ export async function benchDrm(opts: DrmBenchOptions): Promise<DrmBenchResult> {
   if (res.status !== 200 || !res.body) {
     throw new Error(`download failed with ${res.status}`);
   }
-  await drain(res.body as unknown as AsyncIterable<unknown>);
+  await drain(res.body);
   const downloadMBps = mbps(size, performance.now() - t0);
 
   await opts.s3.removeObject(opts.bucket, rawKey);

@@ -4,7 +4,12 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { localSecretsDir } from '@tessera/auth';
-import { freePort, type RunningService, type ServiceName, startService } from '../../../../test/support/service-process';
+import {
+  freePort,
+  type RunningService,
+  type ServiceName,
+  startService,
+} from '../../../../test/support/service-process';
 
 export type Upstream = Exclude<ServiceName, 'gateway'>;
 
@@ -67,7 +72,12 @@ export async function call(
   base: string,
   method: string,
   path: string,
-  { key, token, body, headers = {} }: { key?: string; token?: string; body?: unknown; headers?: Record<string, string> } = {},
+  {
+    key,
+    token,
+    body,
+    headers = {},
+  }: { key?: string; token?: string; body?: unknown; headers?: Record<string, string> } = {},
 ): Promise<Reply> {
   const res = await fetch(`${base}${path}`, {
     method,

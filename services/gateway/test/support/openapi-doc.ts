@@ -51,7 +51,9 @@ export function arbitraryFor(doc: Schema, schema: Schema | undefined, depth = 0)
   switch (type) {
     case 'object': {
       const properties = (schema.properties ?? {}) as Record<string, Schema>;
-      const entries = Object.fromEntries(Object.entries(properties).map(([k, v]) => [k, arbitraryFor(doc, v, depth + 1)]));
+      const entries = Object.fromEntries(
+        Object.entries(properties).map(([k, v]) => [k, arbitraryFor(doc, v, depth + 1)]),
+      );
       return fc.record(entries, { requiredKeys: (schema.required as string[] | undefined) ?? [] });
     }
     case 'array':

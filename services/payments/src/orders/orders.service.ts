@@ -9,12 +9,13 @@ import {
   uuidToBytes32,
   type Quote,
 } from '@tessera/chain';
-import { DomainError } from '@tessera/common';
+import { DomainError, ErrorCode } from '@tessera/common';
 import { PricingModel } from '@tessera/events';
 import { getAddress, TypedDataEncoder } from 'ethers';
 import { randomUUID } from 'node:crypto';
 import { ChainService } from '../chain/chain.service';
 import { PaymentsEnvDto } from '../config/env.dto';
+import type { ListingEntity } from '../listings/listing.entity';
 import { ListingsRepository } from '../listings/listings.repository';
 import type { CreateQuoteDto } from './dto/create-quote.dto';
 import type { OrderListResponseDto, OrderResponseDto, QuoteResponseDto } from './dto/order-response.dto';
@@ -23,7 +24,7 @@ import { OrderStatus } from './order-state';
 import { mapOrder } from './order.mapper';
 import { OrderEntity } from './order.entity';
 import { OrdersRepository } from './orders.repository';
-import { splitPrice } from './price-split';
+import { type PriceSplit, splitPrice } from './price-split';
 
 @Injectable()
 export class OrdersService implements OnApplicationBootstrap, OnModuleDestroy {
@@ -53,7 +54,7 @@ export class OrdersService implements OnApplicationBootstrap, OnModuleDestroy {
     if (dto.maxPrice !== undefined && listing.price > BigInt(dto.maxPrice)) {
       throw DomainError.conflict(`The price ${listing.price} is above maxPrice ${dto.maxPrice}`);
     }
-    const split = splitPrice(listing.price, this.env.PLATFORM_FEE_BPS, listing.payees);
+    const split = this.split(listing.price, listing.payees);
     const settlement = this.chain.settlement();
     const id = randomUUID();
     const expiry = await this.expiry();
@@ -74,7 +75,9 @@ export class OrdersService implements OnApplicationBootstrap, OnModuleDestroy {
       signQuote(this.chain.quoteSigner, quote, settlement),
       this.chain.permitNonce(quote.token, buyer),
       this.chain.tokenName(quote.token),
-    ]);
+    ]).catch((error: unknown) => {
+      throw new DomainError(ErrorCode.UNAVAILABLE, 'The chain node is not answering; try again', [], { cause: error });
+    });
     const permit = permitTypedData(
       { name: tokenName, address: quote.token, chainId: quote.chainId },
       { owner: buyer, spender: settlement, value: total, nonce: permitNonce, deadline: expiry },
@@ -182,6 +185,15 @@ export class OrdersService implements OnApplicationBootstrap, OnModuleDestroy {
     } catch (error) {
       this.logger.warn({ err: error }, 'quote expiry sweep failed; next sweep retries');
       return 0;
+    }
+  }
+
+  private split(price: bigint, payees: ListingEntity['payees']): PriceSplit {
+    try {
+      return splitPrice(price, this.env.PLATFORM_FEE_BPS, payees);
+    } catch (error) {
+      // A listing whose shares do not add up is catalog's bug; refuse to quote it rather than guess.
+      throw new DomainError(ErrorCode.CONFLICT, 'The listing cannot be priced', [], { cause: error });
     }
   }
 

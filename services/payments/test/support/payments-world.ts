@@ -89,7 +89,7 @@ export class PaymentsWorld {
       SETTLEMENT_ADDRESS: this.deployment.settlement,
       ARBITER_KEY: this.arbiter.privateKey,
       PLATFORM_FEE_BPS: '250',
-      QUOTE_TTL_SECONDS: '60',
+      QUOTE_TTL_SECONDS: '120',
       QUOTE_EXPIRY_GRACE_SECONDS: '0',
       QUOTE_EXPIRY_SWEEP_MS: '500',
       ...env,

@@ -31,6 +31,8 @@ function payload(i: number): PayloadOf<Topic.DrmContentSealed> {
   return {
     resourceId: randomUUID(),
     version: 1,
+    ownerOrgId: randomUUID(),
+    mediaType: 'application/octet-stream',
     contentRoot: `0x${i.toString(16).padStart(64, '0')}`,
     plaintextSize: String(BigInt(i) * 1_000_003n),
     ciphertextSize: String(BigInt(i) * 1_000_003n + 16n),

@@ -11,8 +11,8 @@ export const keyReleaseBench: Bench = {
     return Promise.resolve([
       notMeasured(
         'key_release_p99_ms',
-        'needs drm running with a granted licence and a held SIWE session; drm exports no key-release bench ' +
-          '(services/drm/src/bench is empty), and a bare GET alone would not be the figure',
+        'needs drm running with a granted licence and a held SIWE session on the gateway; drm-bench.ts covers ' +
+          'seal and download only, and a bare authenticated GET alone would not be the figure'), and a bare GET alone would not be the figure',
       ),
     ]);
   },

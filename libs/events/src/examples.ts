@@ -24,6 +24,8 @@ export const EVENT_EXAMPLES: { [T in Topic]: PayloadOf<T> } = {
   [Topic.DrmContentSealed]: {
     resourceId: RESOURCE,
     version: 1,
+    ownerOrgId: ORG,
+    mediaType: 'text/csv',
     contentRoot: ROOT,
     plaintextSize: '1048576',
     ciphertextSize: '1049088',

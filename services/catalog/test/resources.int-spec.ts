@@ -49,7 +49,7 @@ describe('catalog resources (real Postgres + Kafka)', () => {
     const created = await client.call('POST', '/resources', datasetInput(name));
     expect(created.status).toBe(201);
     const id = created.body.id as string;
-    await produceSealed(producer, id, 1, sketch(seed));
+    await produceSealed(producer, client.orgId, id, 1, sketch(seed));
     await waitFor(async () => (await client.call('GET', `/resources/${id}`)).body.status === 'sealed', {
       timeoutMs: 30_000,
       what: 'the sealed event to be applied',
@@ -67,7 +67,7 @@ describe('catalog resources (real Postgres + Kafka)', () => {
     // Not sealed yet: cannot be listed.
     expect((await owner.call('POST', `/resources/${id}/list`)).status).toBe(409);
 
-    const root = await produceSealed(producer, id, 1, sketch(1));
+    const root = await produceSealed(producer, owner.orgId, id, 1, sketch(1));
     const sealed = await waitFor(
       async () => {
         const r = await owner.call('GET', `/resources/${id}`);
@@ -230,6 +230,22 @@ describe('catalog resources (real Postgres + Kafka)', () => {
     expect((await owner.call('GET', `/resources/${id}`)).status).toBe(404);
   });
 
+  it('a seal uploaded by another org is ignored: the resource stays a draft', async () => {
+    const created = await owner.call('POST', '/resources', datasetInput(`Guarded ${randomUUID().slice(0, 8)}`));
+    const id = created.body.id as string;
+    await produceSealed(producer, randomUUID(), id, 1, sketch(7));
+    // The owner's own seal, produced after the foreign one on the same partition, is applied; the foreign one is not.
+    const root = await produceSealed(producer, owner.orgId, id, 1, sketch(8));
+    const sealed = await waitFor(
+      async () => {
+        const r = await owner.call('GET', `/resources/${id}`);
+        return r.body.status === 'sealed' ? r : undefined;
+      },
+      { timeoutMs: 30_000, what: "the owner's sealed event to be applied" },
+    );
+    expect(JSON.stringify(sealed.body)).toContain(root.toLowerCase());
+  });
+
   it('similar resources: near-duplicate content ranks first', async () => {
     // Seeds differ per run, so sketches left by earlier runs do not compete.
     const runSeed = Math.floor(Math.random() * 1e6);
@@ -239,7 +255,7 @@ describe('catalog resources (real Postgres + Kafka)', () => {
     for (const [i, s] of [base, near, sketch(runSeed + 1)].entries()) {
       const created = await owner.call('POST', '/resources', datasetInput(`Similar ${i} ${randomUUID().slice(0, 6)}`));
       const id = created.body.id as string;
-      await produceSealed(producer, id, 1, s);
+      await produceSealed(producer, owner.orgId, id, 1, s);
       await waitFor(async () => (await owner.call('GET', `/resources/${id}`)).body.status === 'sealed', {
         timeoutMs: 30_000,
       });

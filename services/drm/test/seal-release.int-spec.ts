@@ -143,11 +143,13 @@ describe('drm: seal, keys and release against the real stack', () => {
   });
 
   it('refuses a near-duplicate of another owner with 409 naming it; an admin may override', async () => {
-    const text = Array.from({ length: 4000 }, (_, i) => `row ${i}, value ${(i * 7919) % 1000}, label item-${i}`).join(
+    // A per-run tag keeps this text from matching copies sealed by earlier runs against the same database.
+    const tag = randomUUID();
+    const text = Array.from({ length: 4000 }, (_, i) => `row ${i} ${tag}, value ${(i * 7919) % 1000}, item-${i}`).join(
       '\n',
     );
     const first = await seal(h, owner, Buffer.from(text), { mediaType: 'text/plain' });
-    const copy = Buffer.from(text.replace('row 17,', 'row 17 ,'));
+    const copy = Buffer.from(text.replace(`row 17 ${tag},`, `row 17 ${tag} ,`));
     const other = randomUUID();
     const res = await call(h, partner(other), 'POST', `/content?resourceId=${randomUUID()}&mediaType=text/plain`, copy);
     expect(res.status).toBe(409);
@@ -370,6 +372,43 @@ describe('drm: seal, keys and release against the real stack', () => {
       );
       expect((await h.pg.query(`SELECT 1 FROM drm.licence WHERE order_id = $1`, [orderId])).rowCount).toBe(1);
       expect(await outboxEvents(h, Topic.DrmLicenceGranted, orderId)).toHaveLength(1);
+    });
+
+    it("takes the catalog listing's terms (time-limited access) over the seal-time ones", async () => {
+      const listed = await seal(h, owner, randomBytes(800), { extra: '&maxDownloads=5' });
+      const listedAt = new Date().toISOString();
+      const listingEventId = await publish(h, Topic.CatalogResourceListed, listed.resourceId, {
+        resourceId: listed.resourceId,
+        ownerOrgId: owner,
+        ownerAddress: randomWallet().address,
+        kind: 'dataset',
+        title: 'Tide gauges',
+        version: 1,
+        contentRoot: `0x${randomBytes(32).toString('hex')}`,
+        price: '1000',
+        token: randomWallet().address,
+        pricingModel: 'time-limited',
+        accessDays: 30,
+        licenceTermsHash: `0x${randomBytes(32).toString('hex')}`,
+        payees: [{ orgId: owner, address: randomWallet().address, shareBps: 10000 }],
+        components: [],
+        listedAt,
+      });
+      await waitFor(
+        async () => (await h.pg.query(`SELECT 1 FROM drm.inbox WHERE event_id = $1`, [listingEventId])).rowCount === 1,
+        { what: 'the listing to be consumed' },
+      );
+      const before = Date.now();
+      const { orderId } = await purchase(h, listed.resourceId, randomWallet().address);
+      const row = await h.pg.query<{ expires_at: Date | null; downloads_remaining: number | null }>(
+        `SELECT expires_at, downloads_remaining FROM drm.licence WHERE order_id = $1`,
+        [orderId],
+      );
+      const days = (row.rows[0].expires_at!.getTime() - before) / 86_400_000;
+      expect(days).toBeGreaterThan(29.99);
+      expect(days).toBeLessThan(30.01);
+      // The listing names no quota, so the seal-time quota stays the fallback.
+      expect(row.rows[0].downloads_remaining).toBe(5);
     });
   });
 

@@ -264,6 +264,14 @@ export class ResourcesService {
       );
       return;
     }
+    if (resource.ownerOrgId !== event.ownerOrgId) {
+      // drm cannot see catalog's ownership; content uploaded by another org never becomes this resource's.
+      this.logger.warn(
+        { resourceId: event.resourceId, version: event.version, uploaderOrgId: event.ownerOrgId },
+        'sealed content from an org that does not own the resource; ignored',
+      );
+      return;
+    }
     if (version.sealedAt) {
       if (version.contentRoot !== event.contentRoot.toLowerCase()) {
         this.logger.warn(

@@ -50,6 +50,7 @@ export function datasetInput(name: string, overrides: Record<string, unknown> = 
 /** Produces drm's sealed event exactly as the outbox relay would (value JSON, event-id/type/occurred-at headers). */
 export async function produceSealed(
   producer: Producer,
+  ownerOrgId: string,
   resourceId: string,
   version: number,
   sketch: number[],
@@ -66,6 +67,8 @@ export async function produceSealed(
         value: JSON.stringify({
           resourceId,
           version,
+          ownerOrgId,
+          mediaType: 'text/csv',
           contentRoot,
           plaintextSize: '1048576',
           ciphertextSize: '1049600',

@@ -57,6 +57,15 @@ export class DrmEnvDto extends WithS3Env(BaseEnvDto) {
   @Min(1)
   SEAL_MAX_MB = 10_240;
 
+  /**
+   * Content smaller than this is never checked for near-duplicates: a sketch of a few bytes (or of none)
+   * matches every other tiny file, so the check would only block owners, not copies.
+   */
+  @EnvInt()
+  @IsInt()
+  @Min(0)
+  SIMILARITY_MIN_BYTES = 4096;
+
   /** MinHash Jaccard at or above which content counts as a near-duplicate of another owner's. */
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? Number(value) : value))
   @IsNumber()

@@ -143,7 +143,7 @@ export class SealService {
         }
         throw error;
       }
-      if (!(query.override && isAdmin)) {
+      if (!(query.override && isAdmin) && fingerprint.size >= this.env.SIMILARITY_MIN_BYTES) {
         await this.rejectNearDuplicate(principal.orgId, sketch);
       }
       const record: ContentRecord = {
@@ -171,6 +171,8 @@ export class SealService {
         await this.outbox.emit(manager, Topic.DrmContentSealed, record.resourceId, {
           resourceId: record.resourceId,
           version: record.version,
+          ownerOrgId: record.ownerOrgId,
+          mediaType: record.mediaType,
           contentRoot: `0x${record.contentRoot.toString('hex')}`,
           plaintextSize: String(record.plaintextSize),
           ciphertextSize: String(record.ciphertextSize),

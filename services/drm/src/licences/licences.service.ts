@@ -40,24 +40,36 @@ export class LicencesService {
   async onResourceListed(eventId: string, e: PayloadOf<Topic.CatalogResourceListed>): Promise<void> {
     await this.inbox.handleOnce(CONSUMER, eventId, async (manager) => {
       await manager.query(
-        `INSERT INTO drm.resource_listing (resource_id, owner_org_id, version, licence_terms_hash, listed_at)
-         VALUES ($1, $2, $3, $4, $5)
+        `INSERT INTO drm.resource_listing
+           (resource_id, owner_org_id, version, licence_terms_hash, listed_at, access_days, download_quota)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
          ON CONFLICT (resource_id) DO UPDATE SET owner_org_id = EXCLUDED.owner_org_id, version = EXCLUDED.version,
-           licence_terms_hash = EXCLUDED.licence_terms_hash, listed_at = EXCLUDED.listed_at
+           licence_terms_hash = EXCLUDED.licence_terms_hash, listed_at = EXCLUDED.listed_at,
+           access_days = EXCLUDED.access_days, download_quota = EXCLUDED.download_quota
          WHERE drm.resource_listing.listed_at <= EXCLUDED.listed_at`,
-        [e.resourceId, e.ownerOrgId, e.version, e.licenceTermsHash.toLowerCase(), e.listedAt],
+        [
+          e.resourceId,
+          e.ownerOrgId,
+          e.version,
+          e.licenceTermsHash.toLowerCase(),
+          e.listedAt,
+          e.accessDays ?? null,
+          e.downloadQuota ?? null,
+        ],
       );
     });
   }
 
   private async grant(manager: EntityManager, e: PayloadOf<Topic.ChainPurchaseConfirmed>): Promise<void> {
-    const listing = await manager.query<{ version: number }[]>(
-      `SELECT version FROM drm.resource_listing WHERE resource_id = $1`,
-      [e.resourceId],
-    );
+    const listing = await manager.query<
+      { version: number; access_days: number | null; download_quota: number | null }[]
+    >(`SELECT version, access_days, download_quota FROM drm.resource_listing WHERE resource_id = $1`, [e.resourceId]);
     const content = await this.contents.latest(e.resourceId, manager);
     const grantedAt = new Date();
-    // Terms are the owner's, recorded when the content was sealed; a licence without them is perpetual.
+    // The catalog listing's pricing terms (time-limited / quota) win; terms recorded at seal time are the
+    // fallback for content sold before its listing reached drm. A licence with neither is perpetual.
+    const accessDays = listing[0]?.access_days ?? content?.accessDays ?? null;
+    const downloadQuota = listing[0]?.download_quota ?? content?.maxDownloads ?? null;
     const licence: LicenceRecord = {
       id: randomUUID(),
       orderId: e.orderId.toLowerCase(),
@@ -67,8 +79,8 @@ export class LicencesService {
       licenceHash: e.licenceHash.toLowerCase(),
       status: 'active',
       grantedAt,
-      expiresAt: content?.accessDays ? new Date(grantedAt.getTime() + content.accessDays * DAY_MS) : null,
-      downloadsRemaining: content?.maxDownloads ?? null,
+      expiresAt: accessDays ? new Date(grantedAt.getTime() + accessDays * DAY_MS) : null,
+      downloadsRemaining: downloadQuota,
       revokedAt: null,
       revokeReason: null,
     };

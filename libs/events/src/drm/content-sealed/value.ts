@@ -10,6 +10,15 @@ export class ContentSealedValue {
   @IsVersion()
   version!: number;
 
+  /** The organisation that uploaded the content; catalog ignores a seal for another org's resource. */
+  @ValidateUUID()
+  ownerOrgId!: string;
+
+  /** Media type the owner declared and drm checked while sealing (e.g. text/csv, image/png). */
+  @IsString()
+  @Length(3, 255)
+  mediaType!: string;
+
   /** SHA-256 Merkle root over the plaintext segments. */
   @IsBytes32()
   contentRoot!: string;

@@ -1,0 +1,610 @@
+// The marketplace story end to end, through the public gateway (plus the chain, where the buyer pays).
+// Steps assert with node:assert so the same code runs under jest (test/e2e/marketplace.e2e-spec.ts) and in
+// `npm run demo` against a running platform.
+import assert from 'node:assert/strict';
+import { randomBytes, randomInt, randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { buffer } from 'node:stream/consumers';
+import { pipeline } from 'node:stream/promises';
+import {
+  anvilWallet,
+  connectSettlement,
+  connectTesseraToken,
+  type Deployment,
+  type Quote,
+  readDeployment,
+  type SettlementContract,
+  type TesseraTokenContract,
+} from '@tessera/chain';
+import { createDecryptStream, MerkleHasher } from '@tessera/crypto';
+import { decrypt as eciesDecrypt } from 'eciesjs';
+import { JsonRpcProvider, parseUnits, Signature, type TypedDataField, Wallet } from 'ethers';
+import { SiweMessage } from 'siwe';
+import { waitFor } from '../../support/service-process';
+import { type Credentials, describeReply, GatewayClient, type Reply } from './gateway-client';
+
+export const TSR = (amount: string): bigint => parseUnits(amount, 18);
+
+/** The platform's default fee (payments' PLATFORM_FEE_BPS); expected amounts below are written out from it. */
+const FEE_BPS = 250n;
+const DATASET_PRICE = TSR('2.5');
+const MODEL_PRICE = TSR('40');
+const BUNDLE_PRICE = TSR('10');
+/** Bundle revenue shares of orgs A, B and C. */
+const BUNDLE_SHARES = { a: 5000, b: 3000, c: 2000 } as const;
+const CSV_ROWS = 3000;
+/** The buyer: anvil account 5, funded with TSR by the local deployment. */
+const BUYER_ACCOUNT = 5;
+
+const PARTNER_SCOPES = [
+  'catalog:read',
+  'catalog:write',
+  'content:read',
+  'content:write',
+  'orders:read',
+  'orders:write',
+  'earnings:read',
+];
+
+export interface StoryConfig {
+  gatewayUrl: string;
+  adminKey: string;
+  rpcUrl: string;
+  chainId: number;
+  /** The gateway's SIWE_DOMAIN (host[:port] the sign-in message must name). */
+  siweDomain: string;
+  /** The indexer's CONFIRMATIONS: blocks mined on top of a purchase before it counts. */
+  confirmations: number;
+  /** How long to wait for asynchronous effects (sealing, settlement, licences). */
+  settleTimeoutMs?: number;
+}
+
+interface Org {
+  name: string;
+  id: string;
+  key: string;
+  payout: Wallet;
+}
+
+interface Published {
+  id: string;
+  bytes: Buffer;
+  contentRoot: string;
+}
+
+interface QuoteReply {
+  order: { orderId: string; status: string };
+  quote: Record<string, string> & { resourceIds: string[]; payees: { account: string; amount: string }[] };
+  quoteSignature: string;
+  permitTypedData: {
+    domain: Record<string, unknown>;
+    types: Record<string, TypedDataField[]>;
+    message: Record<string, unknown>;
+  };
+  total: string;
+}
+
+export interface StoryStep {
+  title: string;
+  run(story: MarketplaceStory): Promise<string>;
+}
+
+function ok(reply: Reply, status: number, what: string): void {
+  assert.equal(reply.status, status, describeReply(what, reply));
+}
+
+function csvOf(rows: number): Buffer {
+  const lines = ['id,age,income,score,visits'];
+  for (let i = 0; i < rows; i++) {
+    lines.push(
+      `${randomUUID()},${randomInt(18, 90)},${randomInt(10_000, 200_000)},${(randomInt(0, 10_000) / 100).toFixed(2)},${randomInt(0, 500)}`,
+    );
+  }
+  return Buffer.from(lines.join('\n') + '\n');
+}
+
+function merkleRoot(bytes: Buffer, segmentSize?: number): string {
+  return `0x${new MerkleHasher(segmentSize).update(bytes).digest().root.toString('hex')}`;
+}
+
+function quoteStruct(q: QuoteReply['quote']): Quote {
+  return {
+    orderId: q.orderId,
+    resourceIds: q.resourceIds,
+    buyer: q.buyer,
+    payees: q.payees.map((p) => ({ account: p.account, amount: BigInt(p.amount) })),
+    fee: BigInt(q.fee),
+    token: q.token,
+    licenceHash: q.licenceHash,
+    expiry: BigInt(q.expiry),
+    chainId: BigInt(q.chainId),
+  };
+}
+
+const lower = (s: string) => s.toLowerCase();
+
+export class MarketplaceStory {
+  readonly gateway: GatewayClient;
+  readonly provider: JsonRpcProvider;
+  readonly buyer: Wallet;
+  readonly deployment: Deployment;
+  readonly settlement: SettlementContract;
+  readonly token: TesseraTokenContract;
+  private readonly admin: Credentials;
+  private readonly timeoutMs: number;
+
+  orgs: Record<'a' | 'b' | 'c', Org> | undefined;
+  dataset: Published | undefined;
+  model: Published | undefined;
+  session: Credentials | undefined;
+  datasetOrder: { orderId: string; txHash: string } | undefined;
+  licenceId: string | undefined;
+  watermarked: Buffer | undefined;
+  /** Each payee's credit on the settlement after the bundle sale, before withdrawal. */
+  credits: Record<'a' | 'b' | 'c', bigint> | undefined;
+
+  constructor(readonly config: StoryConfig) {
+    this.gateway = new GatewayClient(config.gatewayUrl);
+    this.provider = new JsonRpcProvider(config.rpcUrl, config.chainId, { staticNetwork: true, pollingInterval: 250 });
+    this.buyer = anvilWallet(BUYER_ACCOUNT, this.provider);
+    this.deployment = readDeployment(config.chainId);
+    this.settlement = connectSettlement(this.deployment.settlement, this.provider);
+    this.token = connectTesseraToken(this.deployment.token, this.provider);
+    this.admin = { key: config.adminKey };
+    this.timeoutMs = config.settleTimeoutMs ?? 60_000;
+  }
+
+  close(): void {
+    this.provider.destroy();
+  }
+
+  private need<T>(value: T | undefined, what: string): T {
+    assert.ok(value !== undefined, `${what} is missing: an earlier step did not complete`);
+    return value;
+  }
+
+  // ---- building blocks -------------------------------------------------------------------------------
+
+  async createOrg(label: string): Promise<Org> {
+    const name = `${label} ${randomUUID().slice(0, 8)}`;
+    const org = await this.gateway.call('POST', '/v1/orgs', this.admin, { name });
+    ok(org, 201, 'admin creates an org');
+    assert.equal(org.body.name, name);
+    const issued = await this.gateway.call('POST', `/v1/orgs/${org.body.id}/api-keys`, this.admin, {
+      name: 'marketplace story',
+      scopes: PARTNER_SCOPES,
+    });
+    ok(issued, 201, 'admin issues an API key');
+    assert.match(issued.body.key, /^tsk_/);
+    return {
+      name,
+      id: org.body.id as string,
+      key: issued.body.key as string,
+      payout: new Wallet(Wallet.createRandom().privateKey),
+    };
+  }
+
+  async setPayout(org: Org): Promise<void> {
+    const res = await this.gateway.call(
+      'PUT',
+      '/v1/catalog/orgs/me',
+      { key: org.key },
+      {
+        payoutAddress: org.payout.address,
+      },
+    );
+    ok(res, 200, 'org sets its payout address');
+    assert.equal(res.body.id, org.id);
+    assert.equal(res.body.payoutAddress, org.payout.address);
+  }
+
+  /** Create → upload the content to drm → wait until the catalog shows it sealed → list. */
+  async publish(org: Org, input: Record<string, unknown>, bytes: Buffer, mediaType: string): Promise<Published> {
+    const created = await this.gateway.call('POST', '/v1/catalog/resources', { key: org.key }, { ...input, mediaType });
+    ok(created, 201, 'create resource');
+    assert.equal(created.body.status, 'draft');
+    const id = created.body.id as string;
+
+    const sealed = await this.gateway.upload(
+      `/v1/content?resourceId=${id}&mediaType=${encodeURIComponent(mediaType)}`,
+      { key: org.key },
+      bytes,
+    );
+    ok(sealed, 201, 'upload content to drm');
+    assert.equal(sealed.body.resourceId, id);
+    assert.equal(sealed.body.plaintextSize, bytes.length);
+    assert.equal(sealed.body.contentRoot, merkleRoot(bytes, sealed.body.segmentSize as number));
+
+    await waitFor(
+      async () => {
+        const res = await this.gateway.call('GET', `/v1/catalog/resources/${id}`, { key: org.key });
+        return res.status === 200 && res.body.status === 'sealed' && res.body.current.content !== null
+          ? res
+          : undefined;
+      },
+      { timeoutMs: this.timeoutMs, intervalMs: 250, what: `the catalog to show ${id} sealed` },
+    ).then((res) => {
+      assert.equal(res.body.current.content.contentRoot, sealed.body.contentRoot);
+      assert.equal(res.body.current.content.size, String(bytes.length));
+    });
+
+    const listed = await this.gateway.call('POST', `/v1/catalog/resources/${id}/list`, { key: org.key });
+    ok(listed, 200, 'list resource');
+    assert.equal(listed.body.status, 'listed');
+    return { id, bytes, contentRoot: sealed.body.contentRoot as string };
+  }
+
+  async signIn(wallet: Wallet): Promise<Credentials> {
+    const nonce = await this.gateway.call('GET', '/v1/auth/siwe/nonce');
+    ok(nonce, 200, 'SIWE nonce');
+    const message = new SiweMessage({
+      domain: this.config.siweDomain,
+      address: wallet.address,
+      statement: 'Sign in to Tessera',
+      uri: `http://${this.config.siweDomain}`,
+      version: '1',
+      chainId: this.config.chainId,
+      nonce: nonce.body.nonce as string,
+      issuedAt: new Date().toISOString(),
+    }).prepareMessage();
+    const verified = await this.gateway.call('POST', '/v1/auth/siwe/verify', undefined, {
+      message,
+      signature: await wallet.signMessage(message),
+    });
+    ok(verified, 200, 'SIWE verify');
+    assert.equal(verified.body.wallet, wallet.address);
+    return { token: verified.body.token as string };
+  }
+
+  async quote(resourceId: string): Promise<QuoteReply> {
+    const res = await this.gateway.call('POST', '/v1/quotes', this.need(this.session, 'the buyer session'), {
+      resourceId,
+    });
+    ok(res, 201, 'quote');
+    const q = res.body as QuoteReply;
+    assert.equal(q.order.status, 'quoted');
+    assert.equal(q.quote.buyer, this.buyer.address);
+    assert.equal(lower(q.quote.token), lower(this.deployment.token));
+    return q;
+  }
+
+  /** One transaction: the permit from the quote, signed by the buyer, and `purchaseWithPermit`. */
+  async buyWithPermit(q: QuoteReply): Promise<string> {
+    const { domain, types, message } = q.permitTypedData;
+    assert.equal(BigInt(message.value as string), BigInt(q.total), 'the permit covers the quoted total');
+    const sig = Signature.from(await this.buyer.signTypedData(domain, { Permit: types.Permit }, message));
+    const settlement = connectSettlement(this.deployment.settlement, this.buyer);
+    const tx = await settlement.purchaseWithPermit(
+      quoteStruct(q.quote),
+      q.quoteSignature,
+      BigInt(message.deadline as string),
+      sig.v,
+      sig.r,
+      sig.s,
+    );
+    const receipt = await tx.wait();
+    assert.equal(receipt?.status, 1, 'purchaseWithPermit succeeded on chain');
+    const submitted = await this.gateway.call(
+      'POST',
+      `/v1/orders/${q.quote.orderId}/submission`,
+      this.need(this.session, 'the buyer session'),
+      { txHash: tx.hash },
+    );
+    ok(submitted, 200, 'submit the transaction hash');
+    assert.equal(submitted.body.status, 'submitted');
+    return tx.hash;
+  }
+
+  async mine(blocks: number): Promise<void> {
+    for (let i = 0; i < blocks; i++) {
+      await this.provider.send('evm_mine', []);
+    }
+  }
+
+  /** Mines the confirmations the indexer waits for, then polls the order until payments settles it. */
+  async waitSettled(orderId: string, txHash: string): Promise<Reply> {
+    await this.mine(this.config.confirmations);
+    const order = await waitFor(
+      async () => {
+        const res = await this.gateway.call('GET', `/v1/orders/${orderId}`, this.need(this.session, 'session'));
+        return res.status === 200 && res.body.status === 'settled' ? res : undefined;
+      },
+      { timeoutMs: this.timeoutMs, intervalMs: 500, what: `order ${orderId} to settle` },
+    );
+    assert.equal(order.body.txHash, txHash);
+    assert.ok(order.body.settledAt, 'a settled order has a settlement time');
+    return order;
+  }
+
+  creditOf(address: string): Promise<bigint> {
+    return this.settlement.creditOf(this.deployment.token, address);
+  }
+
+  // ---- the story's steps -----------------------------------------------------------------------------
+
+  async setUpSellers(): Promise<string> {
+    const orgs = {
+      a: await this.createOrg('Org A'),
+      b: await this.createOrg('Org B'),
+      c: await this.createOrg('Org C'),
+    };
+    this.orgs = orgs;
+    await this.setPayout(orgs.a);
+
+    this.dataset = await this.publish(
+      orgs.a,
+      {
+        kind: 'dataset',
+        name: 'Household survey 2026',
+        description: 'Anonymised household survey responses',
+        tags: ['tabular', 'survey'],
+        metadata: { format: 'csv', rows: CSV_ROWS, columns: 5 },
+        licence: { commercialUse: true, derivatives: true, redistribution: false, attribution: true },
+        pricing: { model: 'fixed', price: DATASET_PRICE.toString() },
+      },
+      csvOf(CSV_ROWS),
+      'text/csv',
+    );
+    this.model = await this.publish(
+      orgs.a,
+      {
+        kind: 'model',
+        name: 'Survey response classifier',
+        tags: ['classification'],
+        metadata: { framework: 'onnx', task: 'tabular-classification', parameters: 1_200_000 },
+        licence: { commercialUse: true, derivatives: false, redistribution: false, attribution: true },
+        pricing: { model: 'fixed', price: MODEL_PRICE.toString() },
+      },
+      randomBytes(512 * 1024),
+      'application/octet-stream',
+    );
+    // A buyer sees the listed dataset.
+    const seen = await this.gateway.call('GET', `/v1/catalog/resources/${this.dataset.id}`, { key: orgs.b.key });
+    ok(seen, 200, 'another org reads the listed dataset');
+    assert.equal(seen.body.status, 'listed');
+    assert.equal(seen.body.current.pricing.price, DATASET_PRICE.toString());
+    return `orgs ${orgs.a.id.slice(0, 8)}/${orgs.b.id.slice(0, 8)}/${orgs.c.id.slice(0, 8)}; dataset ${this.dataset.id} (${this.dataset.bytes.length} B) and model ${this.model.id} listed`;
+  }
+
+  async buyDataset(): Promise<string> {
+    const dataset = this.need(this.dataset, 'the dataset');
+    const a = this.need(this.orgs, 'the orgs').a;
+    this.session = await this.signIn(this.buyer);
+
+    // Before paying, the buyer holds no licence.
+    const early = await this.gateway.call('GET', `/v1/content/${dataset.id}/download`, this.session);
+    ok(early, 403, 'download before buying');
+
+    const q = await this.quote(dataset.id);
+    const fee = (DATASET_PRICE * FEE_BPS) / 10_000n;
+    assert.equal(q.total, DATASET_PRICE.toString());
+    assert.equal(q.quote.fee, fee.toString());
+    assert.deepEqual(
+      q.quote.payees.map((p) => ({ account: lower(p.account), amount: p.amount })),
+      [{ account: lower(a.payout.address), amount: (DATASET_PRICE - fee).toString() }],
+    );
+
+    const before = await this.token.balanceOf(this.buyer.address);
+    const txHash = await this.buyWithPermit(q);
+    assert.equal(await this.token.balanceOf(this.buyer.address), before - DATASET_PRICE, 'the buyer paid the total');
+    this.datasetOrder = { orderId: q.quote.orderId, txHash };
+    return `order ${q.quote.orderId.slice(0, 18)}… paid ${q.total} wei in tx ${txHash.slice(0, 18)}…`;
+  }
+
+  async settleAndLicence(): Promise<string> {
+    const { orderId, txHash } = this.need(this.datasetOrder, 'the dataset order');
+    const dataset = this.need(this.dataset, 'the dataset');
+    const a = this.need(this.orgs, 'the orgs').a;
+    await this.waitSettled(orderId, txHash);
+    assert.equal(await this.creditOf(a.payout.address), DATASET_PRICE - (DATASET_PRICE * FEE_BPS) / 10_000n);
+
+    // drm grants the licence from the same confirmed event; it shows as a key release the buyer may now make.
+    const released = await waitFor(
+      async () => {
+        const res = await this.gateway.call('POST', `/v1/content/${dataset.id}/key`, this.session, {
+          publicKey: this.buyer.signingKey.publicKey,
+        });
+        return res.status === 200 ? res : undefined;
+      },
+      { timeoutMs: this.timeoutMs, intervalMs: 500, what: 'drm to grant the licence' },
+    );
+    this.licenceId = released.body.licenceId as string;
+    assert.match(this.licenceId, /^[0-9a-f-]{36}$/);
+    return `order settled; licence ${this.licenceId}`;
+  }
+
+  async download(): Promise<string> {
+    const dataset = this.need(this.dataset, 'the dataset');
+    const session = this.need(this.session, 'the buyer session');
+    const streamed = await this.gateway.call('GET', `/v1/content/${dataset.id}/download`, session);
+    ok(streamed, 200, 'watermarked download');
+    const original = dataset.bytes.toString('utf8').trimEnd().split('\n');
+    const copy = streamed.bytes.toString('utf8').trimEnd().split('\n');
+    // Same table, same rows in the same order, but marked: some numeric cells carry the buyer's fingerprint.
+    assert.equal(copy.length, original.length);
+    assert.equal(copy[0], original[0]);
+    assert.deepEqual(
+      copy.map((l) => l.split(',')[0]),
+      original.map((l) => l.split(',')[0]),
+    );
+    const changed = copy.filter((line, i) => line !== original[i]).length;
+    assert.ok(changed > 0, 'the download is watermarked');
+    this.watermarked = streamed.bytes;
+
+    const key = await this.gateway.call('POST', `/v1/content/${dataset.id}/key`, session, {
+      publicKey: this.buyer.signingKey.publicKey,
+    });
+    ok(key, 200, 'key-wrapped copy');
+    assert.equal(key.body.licenceId, this.licenceId);
+    assert.equal(key.body.contentRoot, dataset.contentRoot);
+    const dataKey = Buffer.from(
+      eciesDecrypt(this.buyer.privateKey.slice(2), Buffer.from((key.body.encryptedDataKey as string).slice(2), 'hex')),
+    );
+    assert.equal(dataKey.length, 32);
+    const ciphertext = await fetch(key.body.ciphertextUrl as string, { signal: AbortSignal.timeout(60_000) });
+    assert.equal(ciphertext.status, 200, 'the presigned URL serves the ciphertext');
+    const sealed = Buffer.from(await ciphertext.arrayBuffer());
+    assert.equal(sealed.length, key.body.ciphertextSize);
+    const decrypt = createDecryptStream(dataKey, key.body.associatedData as string, {
+      segmentSize: key.body.segmentSize as number,
+    });
+    const [plain] = await Promise.all([buffer(decrypt), pipeline(Readable.from([sealed]), decrypt)]);
+    assert.ok(plain.equals(dataset.bytes), 'the decrypted bytes equal the original');
+    assert.equal(merkleRoot(plain, key.body.segmentSize as number), dataset.contentRoot);
+    return `watermarked CSV (${changed} of ${copy.length - 1} rows marked); decrypted ${plain.length} B equal the original`;
+  }
+
+  async traceLeak(): Promise<string> {
+    const dataset = this.need(this.dataset, 'the dataset');
+    const watermarked = this.need(this.watermarked, 'the watermarked copy');
+    const [header, ...rows] = watermarked.toString('utf8').trimEnd().split('\n');
+    // The "leak": every third row deleted.
+    const leaked = Buffer.from([header, ...rows.filter((_, i) => i % 3 !== 2)].join('\n') + '\n');
+    const trace = await this.gateway.upload(`/v1/trace?resourceId=${dataset.id}`, this.admin, leaked);
+    ok(trace, 200, 'trace the leaked copy');
+    assert.equal(trace.body.method, 'csv');
+    assert.ok(trace.body.matches.length >= 1, 'the leak matches a licence');
+    const [best] = trace.body.matches as { licenceId: string; orderId: string; buyer: string; confidence: number }[];
+    assert.equal(best.licenceId, this.licenceId);
+    assert.equal(lower(best.orderId), lower(this.need(this.datasetOrder, 'the order').orderId));
+    assert.equal(best.buyer, this.buyer.address);
+    return `leak of ${rows.length - Math.floor(rows.length / 3)} rows traced to licence ${best.licenceId} of ${best.buyer} (confidence ${best.confidence})`;
+  }
+
+  async bundleSplit(): Promise<string> {
+    const orgs = this.need(this.orgs, 'the orgs');
+    const model = this.need(this.model, 'the model');
+    await this.setPayout(orgs.b);
+    await this.setPayout(orgs.c);
+    const small = (org: Org, name: string) =>
+      this.publish(
+        org,
+        {
+          kind: 'dataset',
+          name,
+          metadata: { format: 'csv', rows: 500, columns: 5 },
+          licence: { commercialUse: true, derivatives: true, redistribution: false, attribution: false },
+          pricing: { model: 'fixed', price: TSR('1').toString() },
+        },
+        csvOf(500),
+        'text/csv',
+      );
+    const fromB = await small(orgs.b, 'Regional weather 2025');
+    const fromC = await small(orgs.c, 'Retail footfall 2025');
+
+    const created = await this.gateway.call(
+      'POST',
+      '/v1/catalog/resources',
+      { key: orgs.a.key },
+      {
+        kind: 'bundle',
+        name: 'Survey starter kit',
+        metadata: { notes: 'model plus two context datasets' },
+        licence: { commercialUse: true, derivatives: false, redistribution: false, attribution: true },
+        pricing: { model: 'fixed', price: BUNDLE_PRICE.toString() },
+        components: [{ resourceId: model.id }, { resourceId: fromB.id }, { resourceId: fromC.id }],
+        payees: [
+          { orgId: orgs.a.id, shareBps: BUNDLE_SHARES.a },
+          { orgId: orgs.b.id, shareBps: BUNDLE_SHARES.b },
+          { orgId: orgs.c.id, shareBps: BUNDLE_SHARES.c },
+        ],
+      },
+    );
+    ok(created, 201, 'create bundle');
+    assert.equal(created.body.current.components.length, 3);
+    const bundleId = created.body.id as string;
+    const listed = await this.gateway.call('POST', `/v1/catalog/resources/${bundleId}/list`, { key: orgs.a.key });
+    ok(listed, 200, 'list bundle');
+    assert.equal(listed.body.status, 'listed');
+
+    // 10 TSR: fee 0.25 TSR, and the 9.75 TSR proceeds split 50/30/20 exactly.
+    const expected = { a: TSR('4.875'), b: TSR('2.925'), c: TSR('1.95') };
+    const before = {
+      a: await this.creditOf(orgs.a.payout.address),
+      b: await this.creditOf(orgs.b.payout.address),
+      c: await this.creditOf(orgs.c.payout.address),
+    };
+    // Catalog → payments is asynchronous: quote once the listing has reached payments.
+    const q = await waitFor(
+      async () => {
+        const res = await this.gateway.call('POST', '/v1/quotes', this.need(this.session, 'session'), {
+          resourceId: bundleId,
+        });
+        return res.status === 201 ? (res.body as QuoteReply) : undefined;
+      },
+      { timeoutMs: this.timeoutMs, intervalMs: 500, what: 'payments to quote the bundle' },
+    );
+    assert.equal(q.total, BUNDLE_PRICE.toString());
+    assert.equal(q.quote.fee, TSR('0.25').toString());
+    const byAccount = new Map(q.quote.payees.map((p) => [lower(p.account), p.amount]));
+    assert.deepEqual(
+      Object.fromEntries((['a', 'b', 'c'] as const).map((k) => [k, byAccount.get(lower(orgs[k].payout.address))])),
+      { a: expected.a.toString(), b: expected.b.toString(), c: expected.c.toString() },
+    );
+    const txHash = await this.buyWithPermit(q);
+    await this.waitSettled(q.quote.orderId, txHash);
+
+    const credits = {
+      a: await this.creditOf(orgs.a.payout.address),
+      b: await this.creditOf(orgs.b.payout.address),
+      c: await this.creditOf(orgs.c.payout.address),
+    };
+    assert.deepEqual(credits, { a: before.a + expected.a, b: before.b + expected.b, c: before.c + expected.c });
+    this.credits = credits;
+
+    // Each payee withdraws its whole credit; its token balance is then exactly that, to the wei.
+    for (const k of ['a', 'b', 'c'] as const) {
+      const payout = orgs[k].payout.connect(this.provider);
+      await this.provider.send('anvil_setBalance', [payout.address, '0xDE0B6B3A7640000']); // 1 ETH for gas
+      const tx = await connectSettlement(this.deployment.settlement, payout).withdraw(this.deployment.token);
+      assert.equal((await tx.wait())?.status, 1);
+      assert.equal(await this.token.balanceOf(payout.address), credits[k], `org ${k} withdrew its credit`);
+      assert.equal(await this.creditOf(payout.address), 0n);
+    }
+    return `bundle ${bundleId} sold for ${q.total} wei; paid out A ${credits.a}, B ${credits.b}, C ${credits.c} wei`;
+  }
+
+  async reconcile(): Promise<string> {
+    const orgs = this.need(this.orgs, 'the orgs');
+    const credits = this.need(this.credits, 'the payouts');
+    const res = await this.gateway.call('GET', '/v1/payments/admin/reconciliation', this.admin);
+    ok(res, 200, 'reconciliation report');
+    const payees = res.body.payees as { account: string; address: string; ledger: string; onChain: string }[];
+    for (const k of ['a', 'b', 'c'] as const) {
+      const line = payees.find((p) => lower(p.address) === lower(orgs[k].payout.address));
+      assert.ok(line, `org ${k}'s payout address is in the reconciliation`);
+      assert.deepEqual(
+        { ledger: line.ledger, onChain: line.onChain },
+        { ledger: credits[k].toString(), onChain: credits[k].toString() },
+      );
+    }
+    assert.equal(res.body.balanced, true, 'the ledger balances');
+    assert.deepEqual(res.body.differences, [], 'no payee differs between ledger and chain');
+    return `${payees.length} payees reconciled; totals ${res.body.totalDebits} = ${res.body.totalCredits}`;
+  }
+}
+
+export const STORY_STEPS: StoryStep[] = [
+  {
+    title: '1. admin creates orgs and keys; A sets its payout address and publishes a CSV dataset and a model',
+    run: (s) => s.setUpSellers(),
+  },
+  {
+    title: '2. buyer signs in with SIWE, gets a quote and buys with a permit in one transaction',
+    run: (s) => s.buyDataset(),
+  },
+  {
+    title: '3. the indexer confirms, payments settles the order and drm grants the licence',
+    run: (s) => s.settleAndLicence(),
+  },
+  {
+    title: '4. buyer downloads a watermarked copy and decrypts the key-wrapped copy to the original bytes',
+    run: (s) => s.download(),
+  },
+  { title: "5. a leaked copy with rows deleted is traced to the buyer's licence", run: (s) => s.traceLeak() },
+  {
+    title: '6. a bundle of three owners is bought and the 3-way split is paid out to the wei',
+    run: (s) => s.bundleSplit(),
+  },
+  { title: '7. the ledger reconciles with the chain', run: (s) => s.reconcile() },
+];

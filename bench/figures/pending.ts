@@ -12,7 +12,7 @@ export const keyReleaseBench: Bench = {
       notMeasured(
         'key_release_p99_ms',
         'needs drm running with a granted licence and a held SIWE session on the gateway; drm-bench.ts covers ' +
-          'seal and download only, and a bare authenticated GET alone would not be the figure'), and a bare GET alone would not be the figure',
+          'seal and download only, and a bare authenticated GET alone would not be the figure',
       ),
     ]);
   },

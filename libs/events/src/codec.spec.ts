@@ -97,6 +97,8 @@ describe('event contracts', () => {
     const sealed = {
       resourceId: settled.resourceId,
       version: 1,
+      ownerOrgId: '5f0c2a52-6f8e-4d7e-9b1a-2c3d4e5f6a7b',
+      mediaType: 'text/csv',
       contentRoot: '0x' + '33'.repeat(32),
       plaintextSize: '1048576',
       ciphertextSize: '1049600',
@@ -108,5 +110,6 @@ describe('event contracts', () => {
     };
     expect(decodeEvent(Topic.DrmContentSealed, sealed).sketch).toHaveLength(3);
     expect(problemsOf(Topic.DrmContentSealed, { ...sealed, sketch: [4294967296] })).toEqual(['sketch']);
+    expect(problemsOf(Topic.DrmContentSealed, { ...sealed, ownerOrgId: undefined })).toEqual(['ownerOrgId']);
   });
 });

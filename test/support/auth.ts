@@ -17,7 +17,10 @@ export async function internalHeaders(audience: TesseraService, principal: Princ
 }
 
 /** A partner principal of `orgId` with every partner scope (narrow it in tests of scope checks). */
-export function partner(orgId: string, scopes: Scope[] = Object.values(Scope).filter((s) => s !== Scope.Admin)): Principal {
+export function partner(
+  orgId: string,
+  scopes: Scope[] = Object.values(Scope).filter((s) => s !== Scope.Admin),
+): Principal {
   return { kind: 'partner', orgId, apiKeyId: randomUUID(), scopes, requestId: randomUUID() };
 }
 
@@ -27,6 +30,9 @@ export function admin(orgId: string = randomUUID()): Principal {
 }
 
 /** A buyer signed in with SIWE (`wallet` must be EIP-55 checksummed). */
-export function wallet(address: string, scopes: Scope[] = [Scope.CatalogRead, Scope.ContentRead, Scope.OrdersRead, Scope.OrdersWrite]): Principal {
+export function wallet(
+  address: string,
+  scopes: Scope[] = [Scope.CatalogRead, Scope.ContentRead, Scope.OrdersRead, Scope.OrdersWrite],
+): Principal {
   return { kind: 'wallet', wallet: address, scopes, requestId: randomUUID() };
 }

@@ -142,6 +142,7 @@ export class MarketplaceStory {
   watermarked: Buffer | undefined;
   /** Each payee's credit on the settlement after the bundle sale, before withdrawal. */
   credits: Record<'a' | 'b' | 'c', bigint> | undefined;
+  bundle: { id: string; componentIds: string[] } | undefined;
 
   constructor(readonly config: StoryConfig) {
     this.gateway = new GatewayClient(config.gatewayUrl);
@@ -316,6 +317,16 @@ export class MarketplaceStory {
     return order;
   }
 
+  /** What the org's earnings report says it has been credited (net, all periods, the platform token). */
+  async earned(org: Org): Promise<bigint> {
+    const res = await this.gateway.call('GET', '/v1/earnings', { key: org.key });
+    ok(res, 200, 'earnings report');
+    assert.equal(res.body.orgId, org.id);
+    return (res.body.periods as { token: string; net: string }[])
+      .filter((p) => lower(p.token) === lower(this.deployment.token))
+      .reduce((sum, p) => sum + BigInt(p.net), 0n);
+  }
+
   creditOf(address: string): Promise<bigint> {
     return this.settlement.creditOf(this.deployment.token, address);
   }
@@ -396,7 +407,9 @@ export class MarketplaceStory {
     const dataset = this.need(this.dataset, 'the dataset');
     const a = this.need(this.orgs, 'the orgs').a;
     await this.waitSettled(orderId, txHash);
-    assert.equal(await this.creditOf(a.payout.address), DATASET_PRICE - (DATASET_PRICE * FEE_BPS) / 10_000n);
+    const proceeds = DATASET_PRICE - (DATASET_PRICE * FEE_BPS) / 10_000n;
+    assert.equal(await this.creditOf(a.payout.address), proceeds);
+    assert.equal(await this.earned(a), proceeds, "the seller's earnings report shows the sale");
 
     // drm grants the licence from the same confirmed event; it shows as a key release the buyer may now make.
     const released = await waitFor(
@@ -513,6 +526,7 @@ export class MarketplaceStory {
     ok(created, 201, 'create bundle');
     assert.equal(created.body.current.components.length, 3);
     const bundleId = created.body.id as string;
+    this.bundle = { id: bundleId, componentIds: [model.id, fromB.id, fromC.id] };
     const listed = await this.gateway.call('POST', `/v1/catalog/resources/${bundleId}/list`, { key: orgs.a.key });
     ok(listed, 200, 'list bundle');
     assert.equal(listed.body.status, 'listed');
@@ -550,6 +564,11 @@ export class MarketplaceStory {
       c: await this.creditOf(orgs.c.payout.address),
     };
     assert.deepEqual(credits, { a: before.a + expected.a, b: before.b + expected.b, c: before.c + expected.c });
+    assert.deepEqual(
+      { a: await this.earned(orgs.a), b: await this.earned(orgs.b), c: await this.earned(orgs.c) },
+      credits,
+      'each earnings report equals the on-chain credit',
+    );
     this.credits = credits;
 
     // Each payee withdraws its whole credit; its token balance is then exactly that, to the wei.

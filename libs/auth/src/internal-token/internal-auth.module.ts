@@ -34,7 +34,9 @@ export class InternalAuthModule {
    * profile's generated key pair). Fails at boot, not on the first request, when keys are missing.
    */
   static forService(audience: TesseraService): DynamicModule {
-    return InternalAuthModule.forRootAsync({ useFactory: () => ({ audience, publicJwks: resolveInternalPublicJwks() }) });
+    return InternalAuthModule.forRootAsync({
+      useFactory: () => ({ audience, publicJwks: resolveInternalPublicJwks() }),
+    });
   }
 
   static forRootAsync(options: InternalAuthModuleAsyncOptions): DynamicModule {

@@ -2,7 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { quoteSchema } from '@tessera/common';
 import type { PricingModel, ResourceKind } from '@tessera/events';
 import { DataSource } from 'typeorm';
-import { buildFacetSql, buildPageSql, buildSimilarSql, type SearchParams } from './search.sql';
+import {
+  buildCorrectionSql,
+  buildFacetSampleSql,
+  buildFacetSql,
+  buildPageSql,
+  buildSimilarSql,
+  EXACT_FACET_LIMIT,
+  type SearchParams,
+} from './search.sql';
 
 export interface SearchRow {
   id: string;
@@ -19,9 +27,30 @@ export interface SearchRow {
   sort_key?: string;
 }
 
+export interface FacetRow {
+  facet: 'kind' | 'pricingModel' | 'tag';
+  value: string;
+  count: number;
+}
+
 export interface FacetRows {
-  groups: { kind: string | null; pricing_model: string | null; count: number }[];
-  tags: { tag: string; count: number }[];
+  rows: FacetRow[];
+  estimated: boolean;
+}
+
+interface RawFacetRow {
+  facet: FacetRow['facet'] | 'total' | 'percent';
+  value: string | null;
+  count: number;
+}
+
+/** A sample's match count is trusted to be above the exact limit only when it is this many times above it. */
+const SAMPLE_DOUBT = 4;
+
+const totalOf = (rows: RawFacetRow[]): number => rows.find((r) => r.facet === 'total')?.count ?? 0;
+
+function isFacet(row: RawFacetRow): row is FacetRow {
+  return row.facet !== 'total' && row.facet !== 'percent' && row.value !== null;
 }
 
 @Injectable()
@@ -37,13 +66,37 @@ export class SearchRepository {
     return await this.dataSource.query<SearchRow[]>(sql.text, sql.values);
   }
 
+  /**
+   * Facet counts. A sample of pages comes first: on a small catalog it is every page, hence exact. When
+   * it suggests the matches may fit EXACT_FACET_LIMIT they are counted exactly; otherwise (or when they
+   * do not fit after all) the sample's counts are scaled up and flagged as estimated.
+   */
   async facets(params: SearchParams): Promise<FacetRows> {
-    const sql = buildFacetSql(this.schema, params);
-    const [groups, tags] = await Promise.all([
-      this.dataSource.query<FacetRows['groups']>(sql.groups.text, sql.groups.values),
-      this.dataSource.query<FacetRows['tags']>(sql.tags.text, sql.tags.values),
-    ]);
-    return { groups, tags };
+    const sample = buildFacetSampleSql(this.schema, params);
+    const sampled = await this.dataSource.query<RawFacetRow[]>(sample.text, sample.values);
+    const percent = Number(sampled.find((r) => r.facet === 'percent')?.value ?? 100);
+    if (percent >= 100) {
+      return { rows: sampled.filter(isFacet), estimated: false };
+    }
+    const scale = 100 / percent;
+    if (totalOf(sampled) * scale <= EXACT_FACET_LIMIT * SAMPLE_DOUBT) {
+      const exact = buildFacetSql(this.schema, params);
+      const rows = await this.dataSource.query<RawFacetRow[]>(exact.text, exact.values);
+      if (totalOf(rows) <= EXACT_FACET_LIMIT) {
+        return { rows: rows.filter(isFacet), estimated: false };
+      }
+    }
+    return {
+      rows: sampled.filter(isFacet).map((r) => ({ ...r, count: Math.round(r.count * scale) })),
+      estimated: true,
+    };
+  }
+
+  /** Closest vocabulary word for each of `words` (same order), null where none is similar enough. */
+  async correct(words: string[]): Promise<(string | null)[]> {
+    const sql = buildCorrectionSql(this.schema, words);
+    const rows = await this.dataSource.query<{ fix: string | null }[]>(sql.text, sql.values);
+    return rows.map((r) => r.fix);
   }
 
   async similar(id: string, limit: number): Promise<SearchRow[]> {

@@ -11,7 +11,7 @@ import {
   SearchSort,
   type SimilarResponseDto,
 } from './dto/search.dto';
-import { type FacetRows, SearchRepository, type SearchRow } from './search.repository';
+import { type FacetRow, type FacetRows, SearchRepository, type SearchRow } from './search.repository';
 import { decodeCursor, encodeCursor, type SearchParams } from './search.sql';
 
 const DEFAULT_LIMIT = 20;
@@ -32,18 +32,23 @@ export function mapSearchRow(row: SearchRow): SearchItemDto {
   };
 }
 
-function mapFacets(rows: FacetRows): SearchFacetsDto {
-  const counts = (pick: (r: FacetRows['groups'][number]) => string | null): FacetCountDto[] =>
-    rows.groups
-      .filter((r) => pick(r) !== null)
-      .map((r) => ({ value: pick(r)!, count: r.count }))
+function mapFacets(facets: FacetRows): SearchFacetsDto {
+  const counts = (facet: FacetRow['facet']): FacetCountDto[] =>
+    facets.rows
+      .filter((r) => r.facet === facet)
+      .map((r) => ({ value: r.value, count: r.count }))
       .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
   return {
-    kind: counts((r) => r.kind),
-    pricingModel: counts((r) => r.pricing_model),
-    tags: rows.tags.map((t) => ({ value: t.tag, count: t.count })),
+    kind: counts('kind'),
+    pricingModel: counts('pricingModel'),
+    tags: counts('tag'),
+    estimated: facets.estimated,
   };
 }
+
+/** Words worth correcting: not numbers, not too short to carry a misspelling (nor websearch's `or`). */
+const WORD = /[\p{L}\p{N}]+/gu;
+const correctable = (word: string): boolean => word.length >= 4 && !/^\p{N}+$/u.test(word);
 
 /** Validated query → typed search parameters; relevance needs a text query, so it falls back to newest. */
 export function toSearchParams(query: SearchQueryDto): SearchParams {
@@ -80,10 +85,12 @@ export class SearchService {
     const params = toSearchParams(query);
     // Facets describe the whole result set, so they are computed on the first page only by default.
     const wantFacets = query.facets ?? params.after === undefined;
-    const [rows, facets] = await Promise.all([
-      this.search.page(params),
-      wantFacets ? this.search.facets(params) : Promise.resolve(undefined),
-    ]);
+    let [rows, facets] = await this.pageAndFacets(params, wantFacets);
+    // Typos are only looked for when the text as typed matches nothing; later pages redo the same correction.
+    const corrected = rows.length === 0 && params.q ? await this.correct(params.q) : undefined;
+    if (corrected) {
+      [rows, facets] = await this.pageAndFacets({ ...params, q: corrected }, wantFacets);
+    }
     const page = rows.slice(0, params.limit);
     const last = page.at(-1);
     return {
@@ -94,6 +101,29 @@ export class SearchService {
           : null,
       ...(facets ? { facets: mapFacets(facets) } : {}),
     };
+  }
+
+  private async pageAndFacets(
+    params: SearchParams,
+    wantFacets: boolean,
+  ): Promise<[SearchRow[], FacetRows | undefined]> {
+    return await Promise.all([
+      this.search.page(params),
+      wantFacets ? this.search.facets(params) : Promise.resolve(undefined),
+    ]);
+  }
+
+  /** The query with each unknown word replaced by the closest name or tag word; undefined when nothing changes. */
+  private async correct(q: string): Promise<string | undefined> {
+    const lower = q.toLowerCase();
+    const words = [...new Set(lower.match(WORD) ?? [])].filter(correctable);
+    if (words.length === 0) {
+      return undefined;
+    }
+    const fixes = await this.search.correct(words);
+    const fix = new Map(words.map((w, i) => [w, fixes[i] ?? w]));
+    const corrected = lower.replace(WORD, (w) => fix.get(w) ?? w);
+    return corrected === lower ? undefined : corrected;
   }
 
   /** Listed resources with near-duplicate content, for a resource the caller may see. */

@@ -30,6 +30,15 @@ export interface Sql {
 }
 
 export const MAX_TAG_FACETS = 20;
+/**
+ * Relevance ranks at most this many name matches plus this many other text matches (whichever the
+ * indexes yield first), so a one-word query matching a third of the catalog ranks a bounded window.
+ */
+export const RELEVANCE_WINDOW = 500;
+/** Facets are exact while the matches number at most this; beyond it they are estimated from a sample. */
+export const EXACT_FACET_LIMIT = 5000;
+/** Rows a facet estimate reads, as whole pages drawn at random (TABLESAMPLE SYSTEM). */
+export const FACET_SAMPLE_ROWS = 5_000;
 
 export function encodeCursor(cursor: Cursor): string {
   return Buffer.from(JSON.stringify([cursor.sort, cursor.key, cursor.id])).toString('base64url');
@@ -72,19 +81,30 @@ class Builder {
   }
 }
 
+type TextMatch = 'all' | 'name';
+
 /**
- * WHERE clause shared by the page and the facet queries. Text matches either the weighted tsvector
- * (name A, tags B, description C) or, for typos, the trigram word similarity of the name.
+ * WHERE clause shared by the page and the facet queries. Text matches the weighted tsvector (name A,
+ * tags B, description C), or with `match: 'name'` the name alone (its own index, for relevance
+ * candidates). Typos are handled before this, by correcting the query's words (see buildCorrectionSql).
  */
-function filters(b: Builder, p: SearchParams, table: string): { where: string; q?: { ts: string; text: string } } {
+function filters(
+  b: Builder,
+  p: SearchParams,
+  table: string,
+  match: TextMatch = 'all',
+): { where: string; q?: { ts: string; text: string } } {
   const where = [`${table}.status = 'listed'`];
   let q: { ts: string; text: string } | undefined;
   if (p.q) {
     const text = b.param(p.q.toLowerCase());
     const ts = `websearch_to_tsquery('english', ${text})`;
     q = { ts, text };
-    // `<%` catches a misspelt word inside a longer name, `%` a query misspelt throughout.
-    where.push(`(${table}.search @@ ${ts} OR ${text} <% lower(${table}.name) OR ${text} % lower(${table}.name))`);
+    where.push(
+      match === 'name'
+        ? `to_tsvector('english'::regconfig, ${table}.name) @@ ${ts}`
+        : `${table}.search @@ ${ts}`,
+    );
   }
   if (p.kind?.length) {
     where.push(`${table}.kind = ANY(${b.param(p.kind)}::text[])`);
@@ -112,26 +132,49 @@ function filters(b: Builder, p: SearchParams, table: string): { where: string; q
   return { where: where.join(' AND '), q };
 }
 
+const PAGE_COLUMNS = `r.id, r.owner_org_id, r.kind, r.name, r.description, r.tags, r.pricing_model, r.price::text AS price,
+           r.listed_version, r.listed_at`;
+
+/**
+ * Relevance page: candidates come from the name index first, then from the full text index, each
+ * capped at RELEVANCE_WINDOW, and only those are scored. A query with fewer matches than the window
+ * is ranked exactly; a broader one is ranked within the window (and pages end with it).
+ */
+function relevancePageSql(schema: string, p: SearchParams): Sql {
+  const b = new Builder();
+  const byName = filters(b, p, 'r', 'name');
+  const window = b.param(RELEVANCE_WINDOW);
+  // The same parameters serve both branches: `filters` adds them in the same order.
+  const anyField = filters(new Builder(), p, 'r').where;
+  const q = byName.q!;
+  // An exact name beats everything, then weighted text rank plus name similarity.
+  const score = `((lower(r.name) = ${q.text})::int * 10 + ts_rank(r.search, ${q.ts}) + word_similarity(${q.text}, lower(r.name)))::float8`;
+  const after = p.after
+    ? `WHERE (s.score, s.id) < (${b.param(p.after.key)}::float8, ${b.param(p.after.id)}::uuid)`
+    : '';
+  // Candidates carry their columns and score, so no second visit to the heap is needed.
+  const candidate = (where: string) => `SELECT ${PAGE_COLUMNS}, ${score} AS score FROM ${schema}.resources r
+      WHERE ${where} LIMIT ${window}`;
+  const text = `
+    WITH candidates AS ((${candidate(byName.where)}) UNION (${candidate(anyField)}))
+    SELECT s.*, s.score::text AS sort_key FROM candidates s ${after}
+    ORDER BY s.score DESC, s.id DESC
+    LIMIT ${b.param(p.limit + 1)}`;
+  return { text, values: b.values };
+}
+
 /** One page of matches in keyset order, fetching one extra row to know whether another page exists. */
 export function buildPageSql(schema: string, p: SearchParams): Sql {
+  if (p.sort === SearchSort.Relevance && p.q) {
+    return relevancePageSql(schema, p);
+  }
   const b = new Builder();
-  const { where, q } = filters(b, p, 'r');
+  const { where } = filters(b, p, 'r');
   const conditions = [where];
-  let score = 'NULL::float8';
   let keyExpr: string;
   let order: string;
   switch (p.sort) {
     case SearchSort.Relevance:
-      if (q) {
-        // An exact name beats everything, then weighted text rank plus name similarity (which carries typos).
-        score = `((lower(r.name) = ${q.text})::int * 10 + ts_rank(r.search, ${q.ts}) + word_similarity(${q.text}, lower(r.name)))::float8`;
-      }
-      keyExpr = `${score}::text`;
-      order = `score DESC, r.id DESC`;
-      if (p.after) {
-        conditions.push(`(${score}, r.id) < (${b.param(p.after.key)}::float8, ${b.param(p.after.id)}::uuid)`);
-      }
-      break;
     case SearchSort.Newest:
       keyExpr = 'r.listed_at::text';
       order = 'r.listed_at DESC, r.id DESC';
@@ -153,8 +196,7 @@ export function buildPageSql(schema: string, p: SearchParams): Sql {
     }
   }
   const text = `
-    SELECT r.id, r.owner_org_id, r.kind, r.name, r.description, r.tags, r.pricing_model, r.price::text AS price,
-           r.listed_version, r.listed_at, ${score} AS score, ${keyExpr} AS sort_key
+    SELECT ${PAGE_COLUMNS}, NULL::float8 AS score, ${keyExpr} AS sort_key
     FROM ${schema}.resources r
     WHERE ${conditions.join(' AND ')}
     ORDER BY ${order}
@@ -162,23 +204,68 @@ export function buildPageSql(schema: string, p: SearchParams): Sql {
   return { text, values: b.values };
 }
 
-/** Facet counts over every match: kind and pricing model in one pass, then the most frequent tags. */
-export function buildFacetSql(schema: string, p: SearchParams): { groups: Sql; tags: Sql } {
-  const g = new Builder();
-  const groupWhere = filters(g, p, 'r').where;
-  const t = new Builder();
-  const tagWhere = filters(t, p, 'r').where;
+/** Kind, pricing-model and top-tag counts over `matches` (a relation of kind, pricing_model, tags), in one result. */
+function facetAggregates(matches: string): string {
+  return `
+    SELECT 'kind' AS facet, m.kind AS value, count(*)::int AS count FROM ${matches} m GROUP BY m.kind
+    UNION ALL
+    SELECT 'pricingModel', m.pricing_model, count(*)::int FROM ${matches} m GROUP BY m.pricing_model
+    UNION ALL
+    (SELECT 'tag', tag, count(*)::int FROM ${matches} m CROSS JOIN LATERAL unnest(m.tags) AS tag
+     GROUP BY tag ORDER BY count(*) DESC, tag LIMIT ${MAX_TAG_FACETS})
+    UNION ALL
+    SELECT 'total', NULL, count(*)::int FROM ${matches} m`;
+}
+
+/**
+ * Exact facet counts over at most EXACT_FACET_LIMIT + 1 matches; a `total` above the limit means the
+ * counts are partial and the caller estimates instead (buildFacetSampleSql).
+ */
+export function buildFacetSql(schema: string, p: SearchParams): Sql {
+  const b = new Builder();
+  const { where } = filters(b, p, 'r');
+  const text = `
+    WITH matches AS MATERIALIZED (
+      SELECT r.kind, r.pricing_model, r.tags FROM ${schema}.resources r WHERE ${where}
+      LIMIT ${b.param(EXACT_FACET_LIMIT + 1)}
+    )
+    ${facetAggregates('matches')}`;
+  return { text, values: b.values };
+}
+
+/**
+ * Facet counts over a repeatable random sample of pages of about FACET_SAMPLE_ROWS rows; the caller
+ * scales them by 100 / `percent`.
+ */
+export function buildFacetSampleSql(schema: string, p: SearchParams): Sql {
+  const b = new Builder();
+  const { where } = filters(b, p, 'r');
+  const text = `
+    WITH sample AS (
+      SELECT least(100, ${FACET_SAMPLE_ROWS} * 100.0 / greatest(c.reltuples, 1))::float4 AS percent
+      FROM pg_class c WHERE c.oid = '${schema}.resources'::regclass
+    ), matches AS MATERIALIZED (
+      SELECT r.kind, r.pricing_model, r.tags
+      FROM ${schema}.resources r TABLESAMPLE SYSTEM ((SELECT percent FROM sample)) REPEATABLE (0)
+      WHERE ${where}
+    )
+    ${facetAggregates('matches')}
+    UNION ALL
+    SELECT 'percent', (SELECT percent FROM sample)::text, 0`;
+  return { text, values: b.values };
+}
+
+/**
+ * For each query word, the closest word of the names-and-tags vocabulary (itself when known), or null
+ * when nothing is similar enough (pg_trgm's `%` threshold).
+ */
+export function buildCorrectionSql(schema: string, words: string[]): Sql {
   return {
-    groups: {
-      text: `SELECT r.kind, r.pricing_model, count(*)::int AS count FROM ${schema}.resources r
-             WHERE ${groupWhere} GROUP BY GROUPING SETS ((r.kind), (r.pricing_model))`,
-      values: g.values,
-    },
-    tags: {
-      text: `SELECT tag, count(*)::int AS count FROM ${schema}.resources r CROSS JOIN LATERAL unnest(r.tags) AS tag
-             WHERE ${tagWhere} GROUP BY tag ORDER BY count DESC, tag LIMIT ${MAX_TAG_FACETS}`,
-      values: t.values,
-    },
+    text: `
+      SELECT q.word, (SELECT w.word FROM ${schema}.search_words w WHERE w.word % q.word
+                      ORDER BY w.word <-> q.word, w.word LIMIT 1) AS fix
+      FROM unnest($1::text[]) WITH ORDINALITY AS q(word, n) ORDER BY q.n`,
+    values: [words],
   };
 }
 

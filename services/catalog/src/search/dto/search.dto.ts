@@ -149,6 +149,12 @@ export class SearchFacetsDto {
 
   /** The 20 most frequent tags among the matches. */
   tags!: FacetCountDto[];
+
+  /**
+   * False: exact counts (up to 5,000 matches). True: the query matched more, and the counts are
+   * estimated from a random sample of about 20,000 catalog rows (a facet too rare to show up in it is absent).
+   */
+  estimated!: boolean;
 }
 
 export class SearchResponseDto {

@@ -45,8 +45,4 @@ describe('marketplace: publish, buy, settle, download, trace, split and reconcil
       }
     });
   }
-
-  // Pending in drm/chain-indexer: a bundle's confirmed purchase carries only the bundle id (resourceIds[0]), so
-  // drm grants no licence on its components and the buyer gets 403 "No licence for this resource" on each.
-  it.todo('the bundle buyer can download each component of the bundle');
 });

@@ -558,6 +558,20 @@ export class MarketplaceStory {
     const txHash = await this.buyWithPermit(q);
     await this.waitSettled(q.quote.orderId, txHash);
 
+    // The bundle's licence releases each component, at the version the bundle pinned, to its buyer.
+    for (const component of [model, fromB, fromC]) {
+      const released = await waitFor(
+        async () => {
+          const res = await this.gateway.call('POST', `/v1/content/${component.id}/key`, this.session, {
+            publicKey: this.buyer.signingKey.publicKey,
+          });
+          return res.status === 200 ? res : undefined;
+        },
+        { timeoutMs: this.timeoutMs, intervalMs: 500, what: `the bundle licence to release ${component.id}` },
+      );
+      assert.equal(released.body.contentRoot, component.contentRoot);
+    }
+
     const credits = {
       a: await this.creditOf(orgs.a.payout.address),
       b: await this.creditOf(orgs.b.payout.address),

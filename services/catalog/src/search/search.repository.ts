@@ -45,7 +45,7 @@ interface RawFacetRow {
 }
 
 /** A sample's match count is trusted to be above the exact limit only when it is this many times above it. */
-const SAMPLE_DOUBT = 4;
+const SAMPLE_DOUBT = 2;
 
 const totalOf = (rows: RawFacetRow[]): number => rows.find((r) => r.facet === 'total')?.count ?? 0;
 

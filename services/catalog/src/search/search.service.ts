@@ -15,6 +15,7 @@ import { type FacetRow, type FacetRows, SearchRepository, type SearchRow } from 
 import { decodeCursor, encodeCursor, type SearchParams } from './search.sql';
 
 const DEFAULT_LIMIT = 20;
+const NO_FACETS: FacetRows = { rows: [], estimated: false };
 
 export function mapSearchRow(row: SearchRow): SearchItemDto {
   return {
@@ -85,11 +86,24 @@ export class SearchService {
     const params = toSearchParams(query);
     // Facets describe the whole result set, so they are computed on the first page only by default.
     const wantFacets = query.facets ?? params.after === undefined;
-    let [rows, facets] = await this.pageAndFacets(params, wantFacets);
-    // Typos are only looked for when the text as typed matches nothing; later pages redo the same correction.
-    const corrected = rows.length === 0 && params.q ? await this.correct(params.q) : undefined;
-    if (corrected) {
-      [rows, facets] = await this.pageAndFacets({ ...params, q: corrected }, wantFacets);
+    let rows: SearchRow[];
+    let facets: FacetRows | undefined;
+    if (params.q) {
+      // Typos are only looked for when the text as typed matches nothing; later pages redo the same correction.
+      let effective = params;
+      rows = await this.search.page(params);
+      const corrected = rows.length === 0 ? await this.correct(params.q) : undefined;
+      if (corrected) {
+        effective = { ...params, q: corrected };
+        rows = await this.search.page(effective);
+      }
+      const none = rows.length === 0 && params.after === undefined;
+      facets = !wantFacets ? undefined : none ? NO_FACETS : await this.search.facets(effective);
+    } else {
+      [rows, facets] = await Promise.all([
+        this.search.page(params),
+        wantFacets ? this.search.facets(params) : Promise.resolve(undefined),
+      ]);
     }
     const page = rows.slice(0, params.limit);
     const last = page.at(-1);
@@ -101,16 +115,6 @@ export class SearchService {
           : null,
       ...(facets ? { facets: mapFacets(facets) } : {}),
     };
-  }
-
-  private async pageAndFacets(
-    params: SearchParams,
-    wantFacets: boolean,
-  ): Promise<[SearchRow[], FacetRows | undefined]> {
-    return await Promise.all([
-      this.search.page(params),
-      wantFacets ? this.search.facets(params) : Promise.resolve(undefined),
-    ]);
   }
 
   /** The query with each unknown word replaced by the closest name or tag word; undefined when nothing changes. */

@@ -34,11 +34,14 @@ export const MAX_TAG_FACETS = 20;
  * Relevance ranks at most this many name matches plus this many other text matches (whichever the
  * indexes yield first), so a one-word query matching a third of the catalog ranks a bounded window.
  */
-export const RELEVANCE_WINDOW = 500;
+export const RELEVANCE_WINDOW = 300;
 /** Facets are exact while the matches number at most this; beyond it they are estimated from a sample. */
-export const EXACT_FACET_LIMIT = 5000;
-/** Rows a facet estimate reads, as whole pages drawn at random (TABLESAMPLE SYSTEM). */
-export const FACET_SAMPLE_ROWS = 5_000;
+export const EXACT_FACET_LIMIT = 1000;
+/**
+ * Rows a facet estimate reads, as whole pages drawn at random (TABLESAMPLE SYSTEM). A catalog smaller
+ * than this is read whole, so its facets are always exact.
+ */
+export const FACET_SAMPLE_ROWS = 3_000;
 
 export function encodeCursor(cursor: Cursor): string {
   return Buffer.from(JSON.stringify([cursor.sort, cursor.key, cursor.id])).toString('base64url');
@@ -155,8 +158,14 @@ function relevancePageSql(schema: string, p: SearchParams): Sql {
   // Candidates carry their columns and score, so no second visit to the heap is needed.
   const candidate = (where: string) => `SELECT ${PAGE_COLUMNS}, ${score} AS score FROM ${schema}.resources r
       WHERE ${where} LIMIT ${window}`;
+  // Name matches are a subset of all matches: only when those overflow the window must names be sought first.
   const text = `
-    WITH candidates AS ((${candidate(byName.where)}) UNION (${candidate(anyField)}))
+    WITH any_field AS MATERIALIZED (${candidate(anyField)}),
+    candidates AS (
+      SELECT * FROM any_field
+      UNION
+      (${candidate(`${byName.where} AND (SELECT count(*) FROM any_field) >= ${window}`)})
+    )
     SELECT s.*, s.score::text AS sort_key FROM candidates s ${after}
     ORDER BY s.score DESC, s.id DESC
     LIMIT ${b.param(p.limit + 1)}`;

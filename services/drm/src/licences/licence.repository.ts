@@ -93,10 +93,17 @@ export class LicenceRepository {
     return rows[0] ? toRecord(rows[0]) : undefined;
   }
 
-  /** Every licence a wallet holds for a resource, newest first. */
+  /**
+   * Every licence a wallet holds for a resource, newest first: its own, and those of bundles containing it
+   * (with `version` set to the component version the bundle pinned).
+   */
   async forBuyer(buyer: string, resourceId: string): Promise<LicenceRecord[]> {
     const rows = await this.dataSource.query<LicenceRow[]>(
-      `SELECT * FROM drm.licence WHERE buyer = $1 AND resource_id = $2 ORDER BY granted_at DESC`,
+      `SELECT l.*, COALESCE(b.component_version, l.version) AS version
+         FROM drm.licence l
+         LEFT JOIN drm.bundle_component b ON b.bundle_id = l.resource_id AND b.component_id = $2
+        WHERE l.buyer = $1 AND (l.resource_id = $2 OR b.component_id IS NOT NULL)
+        ORDER BY l.granted_at DESC`,
       [buyer, resourceId],
     );
     return rows.map(toRecord);

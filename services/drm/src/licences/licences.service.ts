@@ -57,6 +57,21 @@ export class LicencesService {
           e.downloadQuota ?? null,
         ],
       );
+      // A relisting replaces the bundle's composition; stale listings (older listedAt) change nothing.
+      const stale = await manager.query<{ stale: boolean }[]>(
+        `SELECT listed_at > $2::timestamptz AS stale FROM drm.resource_listing WHERE resource_id = $1`,
+        [e.resourceId, e.listedAt],
+      );
+      if (stale[0]?.stale) {
+        return;
+      }
+      await manager.query(`DELETE FROM drm.bundle_component WHERE bundle_id = $1`, [e.resourceId]);
+      for (const component of e.components) {
+        await manager.query(
+          `INSERT INTO drm.bundle_component (bundle_id, component_id, component_version) VALUES ($1, $2, $3)`,
+          [e.resourceId, component.resourceId, component.version],
+        );
+      }
     });
   }
 

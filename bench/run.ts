@@ -78,7 +78,7 @@ async function main(): Promise<void> {
     figures: ordered(measurements.map(toRecord)),
   };
   process.stdout.write(`\n${printTable(report)}\n`);
-  const written = writeResults(report);
+  const written = await writeResults(report);
   process.stdout.write(`\nresults: ${written ?? 'history.jsonl only (filtered run)'}\n`);
 }
 

@@ -1,5 +1,6 @@
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { format } from 'prettier';
 import type { FigureRecord } from './figures';
 import type { Machine } from './machine';
 import { ROOT } from './stack';
@@ -78,13 +79,14 @@ export function printTable(report: BenchReport): string {
  * Appends one line to history.jsonl and, for a full run only, rewrites latest.json (a filtered run would
  * leave latest.json without most figures). Returns latest.json's path when it was written.
  */
-export function writeResults(report: BenchReport): string | undefined {
+export async function writeResults(report: BenchReport): Promise<string | undefined> {
   mkdirSync(RESULTS_DIR, { recursive: true });
   appendFileSync(path.join(RESULTS_DIR, 'history.jsonl'), `${JSON.stringify(report)}\n`);
   if (report.filter.length > 0) {
     return undefined;
   }
   const latest = path.join(RESULTS_DIR, 'latest.json');
-  writeFileSync(latest, `${JSON.stringify(report, null, 2)}\n`);
+  // Formatted as the repository's Prettier would, so `npm run format` leaves the committed file alone.
+  writeFileSync(latest, await format(JSON.stringify(report), { parser: 'json', printWidth: 120 }));
   return latest;
 }

@@ -90,15 +90,20 @@ export class SearchService {
     let facets: FacetRows | undefined;
     if (params.q) {
       // Typos are only looked for when the text as typed matches nothing; later pages redo the same correction.
-      let effective = params;
+      // Facets wait for the page: a query that matches nothing needs none, and most typo checks end there.
       rows = await this.search.page(params);
       const corrected = rows.length === 0 ? await this.correct(params.q) : undefined;
       if (corrected) {
-        effective = { ...params, q: corrected };
-        rows = await this.search.page(effective);
+        // A corrected query was made to match, so its facets are worth fetching alongside the page.
+        const effective = { ...params, q: corrected };
+        [rows, facets] = await Promise.all([
+          this.search.page(effective),
+          wantFacets ? this.search.facets(effective) : Promise.resolve(undefined),
+        ]);
+      } else {
+        const none = rows.length === 0 && params.after === undefined;
+        facets = !wantFacets ? undefined : none ? NO_FACETS : await this.search.facets(params);
       }
-      const none = rows.length === 0 && params.after === undefined;
-      facets = !wantFacets ? undefined : none ? NO_FACETS : await this.search.facets(effective);
     } else {
       [rows, facets] = await Promise.all([
         this.search.page(params),

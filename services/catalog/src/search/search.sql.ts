@@ -34,7 +34,7 @@ export const MAX_TAG_FACETS = 20;
  * Relevance ranks at most this many name matches plus this many other text matches (whichever the
  * indexes yield first), so a one-word query matching a third of the catalog ranks a bounded window.
  */
-export const RELEVANCE_WINDOW = 300;
+export const RELEVANCE_WINDOW = 200;
 /** Facets are exact while the matches number at most this; beyond it they are estimated from a sample. */
 export const EXACT_FACET_LIMIT = 1000;
 /**

@@ -118,7 +118,8 @@ describe('chain-indexer: reorgs', () => {
     expect((await status()).haltedReason).toMatch(/reorg deeper than MAX_REORG_DEPTH=3/);
     const halted = await fetch(`${indexer.url}/health`);
     expect(halted.status).toBe(503);
-    expect(JSON.stringify(await halted.json())).toMatch(/"indexer":\{"status":"down"/);
+    const body = (await halted.json()) as { error?: Record<string, { status: string; message?: string }> };
+    expect(body.error?.indexer).toMatchObject({ status: 'down', message: expect.stringMatching(/MAX_REORG_DEPTH=3/) });
     const freshIds = new Set(fresh.map((p) => p.orderId.toLowerCase()));
     await new Promise((r) => setTimeout(r, 1500));
     expect(

@@ -6,15 +6,19 @@ import { ContentRepository } from '../content/content.repository';
 import { KekRingService } from '../keys/kek-ring.service';
 import { LicenceRepository } from '../licences/licence.repository';
 import { readCsvVotes } from '../watermark/csv-watermark';
-import { licenceFingerprint, matchConfidence, matchVotes, type Votes } from '../watermark/fingerprint';
+import { licenceFingerprint, matchPValue, matchVotes, type Votes } from '../watermark/fingerprint';
 import { readImageVotes } from '../watermark/image-watermark';
 import { readManifest } from '../watermark/manifest';
 import { watermarkKind } from '../watermark/watermark-kind';
 import { TraceMatchDto, TraceQueryDto, TraceResponseDto } from './dto/trace.dto';
 
 const MAX_SUSPECT_BYTES = 256 * 1024 * 1024;
-/** A copy is attributed only when the agreement could hardly be chance and most bits were recovered. */
-const MIN_CONFIDENCE = 0.999;
+/**
+ * A copy is attributed only when the agreement could hardly be chance. Every licence of the resource is tested,
+ * so the bound is family-wise (Bonferroni): with N licences each must reach p < FALSE_MATCH_RATE / N. A
+ * per-licence bound such as p < 0.001 would name an innocent buyer in about N/1000 of traces.
+ */
+const FALSE_MATCH_RATE = 1e-6;
 const MIN_EVIDENCED_BITS = 32;
 
 async function readBody(body: Readable): Promise<Buffer> {
@@ -69,11 +73,14 @@ export class TraceService {
     }
     const matches: TraceMatchDto[] = [];
     let evidencedBits = 0;
+    const tests = Math.max(1, licences.length);
     for (const licence of licences) {
       const m = matchVotes(votes, licenceFingerprint(secret, licence.id));
       evidencedBits = m.evidencedBits;
-      const confidence = matchConfidence(m);
-      if (m.evidencedBits >= MIN_EVIDENCED_BITS && confidence >= MIN_CONFIDENCE) {
+      const pValue = matchPValue(m);
+      // Reported confidence is family-wise too: 1 − the chance that any licence would match this well by luck.
+      const confidence = 1 - Math.min(1, pValue * tests);
+      if (m.evidencedBits >= MIN_EVIDENCED_BITS && pValue < FALSE_MATCH_RATE / tests) {
         matches.push({
           licenceId: licence.id,
           orderId: licence.orderId,

@@ -45,17 +45,17 @@ export function matchVotes(votes: Votes, fingerprint: Bits): Match {
 }
 
 /**
- * Confidence that a match is not chance: 1 − P(≥ agree of n fair coin flips agree). An unmarked copy agrees
- * with any fingerprint on about half the bits, which gives a confidence near 0.5 or below.
+ * P-value of a match: the chance that n fair coin flips agree with a fingerprint on at least as many bits.
+ * An unmarked copy agrees with any fingerprint on about half the bits, which gives a p-value near 0.5.
  */
-export function matchConfidence(m: Match): number {
+export function matchPValue(m: Match): number {
   const n = m.evidencedBits;
   const k = Math.round(m.agreement * n);
   let tail = 0;
   for (let i = k; i <= n; i++) {
     tail += binomial(n, i);
   }
-  return 1 - tail / 2 ** n;
+  return tail / 2 ** n;
 }
 
 function binomial(n: number, k: number): number {

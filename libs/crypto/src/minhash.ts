@@ -1,15 +1,22 @@
 /**
  * MinHash sketch (128 registers) over byte k-shingles, for near-duplicate detection of text and tabular content.
  *
- * Shingles: every window of k bytes (after optional text normalisation) gets a 64-bit identity from two rolling
- * polynomial hashes (O(1) per byte; the state carries across chunks, so any chunking gives the same sketch).
+ * Shingles: every window of k bytes (after optional text normalisation) gets a 64-bit identity (x1, x2) from two
+ * polynomial hashes. x1 is rolled over the input (O(1) per byte; the state carries across chunks, so any chunking
+ * gives the same sketch); x2 is computed from the k window bytes only for the rare shingles that reach the registers.
  *
  * Registers: SuperMinHash (O. Ertl, 2017). Each shingle drives a pseudo-random generator keyed by its identity
  * and the fixed seed; register i is the minimum over all shingles of a value derived from a random permutation of
  * the 128 registers. The Jaccard estimator is the classic one (fraction of equal registers), with no more variance
  * than 128 independent permutations, and the sketch is deterministic, so sketches from any process are comparable
- * and suit LSH banding. Why not 128 separate hash functions: that costs 128 hash evaluations per input byte
- * (measured ~2 MB/s here), whereas SuperMinHash settles to O(1) work per shingle once the registers are low.
+ * and suit LSH banding. Why not 128 separate hash functions: that costs 128 hash evaluations per input byte.
+ *
+ * Per-byte cost: the generator's first draw is fmix32(x1 ^ seed), and once every register is below 1 (after ~700
+ * shingles) a shingle can only change a register if that draw is below the largest register. So each byte costs one
+ * rolling-hash step, one mix and one comparison; the full insertion runs for about 128·ln(n) of n shingles. This
+ * skip is exact: every shingle still counts and the sketch equals the unfiltered one (no sampling, so no extra
+ * variance for small or large inputs alike). Sketches from earlier builds (same "minhash1" text form, before this
+ * first-draw rule) hold different register values and do not compare with current ones.
  *
  * Memory is bounded by construction: 128 registers, the permutation scratch (2 × 128 numbers), a histogram
  * and the last k bytes, whatever the input size. Nothing per shingle is stored, so no sampling or input cap is
@@ -75,14 +82,14 @@ export class MinHasher {
   private readonly q = new Float64Array(MINHASH_REGISTERS).fill(-1);
   private readonly b = new Int32Array(MINHASH_REGISTERS);
   private maxBucket = MINHASH_REGISTERS - 1;
+  // Shingles whose first draw (as a 32-bit integer) is at or above this cannot lower any register.
+  private threshold = TWO_POW_32;
   private readonly window: Uint8Array;
   private readonly drop1: number;
-  private readonly drop2: number;
   private readonly seedMix: number;
   private windowPos = 0;
   private filled = 0;
   private h1 = 0;
-  private h2 = 0;
   private previousSpace = true;
   private shingles = 0;
 
@@ -95,18 +102,20 @@ export class MinHasher {
     }
     this.window = new Uint8Array(this.shingleSize);
     this.drop1 = powMod32(BASE_1, this.shingleSize);
-    this.drop2 = powMod32(BASE_2, this.shingleSize);
     this.seedMix = fmix32(this.seed ^ 0x3c6ef372);
     this.b[MINHASH_REGISTERS - 1] = MINHASH_REGISTERS;
   }
 
   update(chunk: Uint8Array): this {
+    if (this.normalize === 'none' && chunk.length > this.shingleSize) {
+      return this.updateRaw(chunk);
+    }
     const text = this.normalize === 'text';
     const k = this.shingleSize;
     const window = this.window;
     const drop1 = this.drop1;
-    const drop2 = this.drop2;
-    let { windowPos, filled, h1, h2, previousSpace } = this;
+    const seedMix = this.seedMix;
+    let { windowPos, filled, h1, previousSpace, shingles, threshold } = this;
     for (let i = 0; i < chunk.length; i++) {
       let c = chunk[i];
       if (text) {
@@ -127,20 +136,53 @@ export class MinHasher {
       window[windowPos] = c;
       windowPos = windowPos + 1 === k ? 0 : windowPos + 1;
       h1 = (Math.imul(h1, BASE_1) + c - Math.imul(out, drop1)) | 0;
-      h2 = (Math.imul(h2, BASE_2) + c - Math.imul(out, drop2)) | 0;
       if (filled < k) {
         filled += 1;
         if (filled < k) {
           continue;
         }
       }
-      this.add(h1, h2);
+      shingles += 1;
+      // The whole per-byte cost of a shingle that cannot win a register: one mix and one comparison.
+      const first = fmix32(h1 ^ seedMix);
+      if (first < threshold) {
+        this.shingles = shingles;
+        this.insert(first, this.windowHash2(windowPos));
+        threshold = this.threshold;
+      }
     }
     this.windowPos = windowPos;
     this.filled = filled;
     this.h1 = h1;
-    this.h2 = h2;
     this.previousSpace = previousSpace;
+    this.shingles = shingles;
+    return this;
+  }
+
+  /**
+   * update() for raw bytes: past the first k bytes of the chunk the byte leaving the window is chunk[i - k], so the
+   * window is only refilled at the end. Same shingles, same sketch, fewer loads and stores per byte.
+   */
+  private updateRaw(chunk: Uint8Array): this {
+    const k = this.shingleSize;
+    this.update(chunk.subarray(0, k));
+    const drop1 = this.drop1;
+    const seedMix = this.seedMix;
+    let { h1, shingles, threshold } = this;
+    for (let i = k; i < chunk.length; i++) {
+      h1 = (Math.imul(h1, BASE_1) + chunk[i] - Math.imul(chunk[i - k], drop1)) | 0;
+      shingles += 1;
+      const first = fmix32(h1 ^ seedMix);
+      if (first < threshold) {
+        this.shingles = shingles;
+        this.insert(first, this.bytesHash2(chunk, i + 1 - k));
+        threshold = this.threshold;
+      }
+    }
+    this.window.set(chunk.subarray(chunk.length - k));
+    this.windowPos = 0;
+    this.h1 = h1;
+    this.shingles = shingles;
     return this;
   }
 
@@ -153,7 +195,8 @@ export class MinHasher {
         a = (Math.imul(a, BASE_1) + this.window[i]) | 0;
         c = (Math.imul(c, BASE_2) + this.window[i]) | 0;
       }
-      this.add(a, c ^ 0x5f356495);
+      this.shingles = 1;
+      this.insert(fmix32(a ^ this.seedMix), c ^ 0x5f356495);
     }
     return {
       kind: 'minhash',
@@ -165,23 +208,44 @@ export class MinHasher {
     };
   }
 
-  /** One SuperMinHash insertion (Ertl 2017, Algorithm 1) for the shingle identified by (x1, x2). */
-  private add(x1: number, x2: number): void {
-    const rank = this.shingles++;
+  /** Second half of the shingle identity, from the window (oldest byte at windowPos); only candidates need it. */
+  private windowHash2(windowPos: number): number {
+    const k = this.shingleSize;
+    let h = 0;
+    for (let i = 0; i < k; i++) {
+      const at = windowPos + i;
+      h = (Math.imul(h, BASE_2) + this.window[at < k ? at : at - k]) | 0;
+    }
+    return h;
+  }
+
+  /** The same for the shingle chunk[start .. start + k). */
+  private bytesHash2(chunk: Uint8Array, start: number): number {
+    let h = 0;
+    for (let i = start; i < start + this.shingleSize; i++) {
+      h = (Math.imul(h, BASE_2) + chunk[i]) | 0;
+    }
+    return h;
+  }
+
+  /**
+   * One SuperMinHash insertion (Ertl 2017, Algorithm 1) of the shingle numbered this.shingles, whose first draw
+   * (already keyed by the seed) is `first` and whose other half of identity is x2.
+   */
+  private insert(first: number, x2: number): void {
+    const rank = this.shingles;
     const { registers, p, q, b } = this;
     const m = MINHASH_REGISTERS;
-    // The generator is keyed by all 64 bits of the shingle identity.
-    const s1 = fmix32(x1 ^ this.seedMix);
+    const s1 = first;
     const s2 = fmix32(x2 + this.seedMix);
     if (this.maxBucket === 0) {
       // Every register is below 1, so only the first step of the permutation can matter: p[0] becomes the
       // uniformly drawn register and no histogram bucket changes.
-      const u1 = draw(s1, s2, 1);
-      const u2 = draw(s1, s2, 2);
-      const target = u2 >>> 25;
-      const value = u1 / TWO_POW_32;
+      const target = draw(s1, s2, 2) >>> 25;
+      const value = first / TWO_POW_32;
       if (value < registers[target]) {
         registers[target] = value;
+        this.threshold = this.maxRegisterScaled();
       }
       return;
     }
@@ -189,7 +253,7 @@ export class MinHasher {
     let j = 0;
     while (j <= this.maxBucket) {
       t += 1;
-      const u1 = draw(s1, s2, t);
+      const u1 = t === 1 ? first : draw(s1, s2, t);
       t += 1;
       const u2 = draw(s1, s2, t);
       const kk = j + Math.floor((u2 * (m - j)) / TWO_POW_32);
@@ -219,6 +283,20 @@ export class MinHasher {
       }
       j += 1;
     }
+    if (this.maxBucket === 0) {
+      this.threshold = this.maxRegisterScaled();
+    }
+  }
+
+  /** Largest register as a 32-bit integer; exact, since registers below 1 are multiples of 2^-32. */
+  private maxRegisterScaled(): number {
+    let max = 0;
+    for (let i = 0; i < MINHASH_REGISTERS; i++) {
+      if (this.registers[i] > max) {
+        max = this.registers[i];
+      }
+    }
+    return max * TWO_POW_32;
   }
 }
 

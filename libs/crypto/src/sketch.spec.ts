@@ -100,6 +100,32 @@ describe('MinHash sketch', () => {
     expect(estimateJaccard(whole, sketch(text, 3))).toBe(1);
   });
 
+  it('keeps a 1 MB text with 5% of its lines edited close, and an unrelated 1 MB text far', () => {
+    const lines = sentences(13_000, 21);
+    const replacements = sentences(lines.length, 22);
+    const rand = prng(23);
+    const edited = lines.map((line, i) => (rand() < 0.05 ? replacements[i] : line));
+    const original = sketch(lines.join('\n'), 64 * 1024);
+    expect(original.shingles).toBeGreaterThan(1_000_000);
+    expect(estimateJaccard(original, sketch(edited.join('\n'), 64 * 1024))).toBeGreaterThanOrEqual(0.8);
+    expect(estimateJaccard(original, sketch(sentences(13_000, 24).join('\n'), 64 * 1024))).toBeLessThanOrEqual(0.1);
+  });
+
+  it('gives raw bytes the same sketch whatever the chunking', () => {
+    const bytes = Buffer.from(base.join('\n'));
+    const raw = (chunk: number) => {
+      const hasher = new MinHasher();
+      for (let o = 0; o < bytes.length; o += chunk) {
+        hasher.update(bytes.subarray(o, o + chunk));
+      }
+      return Array.from(hasher.digest().registers);
+    };
+    const whole = raw(bytes.length);
+    for (const chunk of [1, 9, 10, 4096]) {
+      expect(raw(chunk)).toEqual(whole);
+    }
+  });
+
   it('ignores case, CRLF and whitespace runs for text', () => {
     const a = sketch('The Quick  brown fox\r\njumps over\tthe lazy dog\r\n');
     const b = sketch('the quick brown fox jumps over the lazy dog\n');

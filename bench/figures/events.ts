@@ -4,45 +4,38 @@
 import { createDataSourceOptions, initializeDataSource, quoteSchema } from '@tessera/common/database/data-source';
 import { createKafka } from '@tessera/common/kafka/kafka.client';
 import { ensureTopics } from '@tessera/common/kafka/topics';
-import { createMessagingTablesV1 } from '@tessera/common/messaging/messaging-tables';
+import { createMessagingTablesV1, tuneOutboxV2 } from '@tessera/common/messaging/messaging-tables';
 import { OutboxService } from '@tessera/common/messaging/outbox.service';
-import { EventHeader, type PayloadOf, Topic } from '@tessera/events';
+import { EventHeader } from '@tessera/events';
 import { type Consumer, type Kafka, type Message, Partitioners } from 'kafkajs';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { DataSource, MigrationInterface, QueryRunner } from 'typeorm';
 import type { Bench, BenchContext } from '../lib/bench';
+import { benchPayload, BENCH_RUN_HEADER, BENCH_TOPIC } from './support/bench-event';
+import type { WriteReply, WriteRequest } from './support/writer-child';
 import { paired } from '../lib/harness';
 import { ROOT } from '../lib/stack';
 import { percentile, summarize } from '../lib/stats';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 20_000);
 const WARMUP_EVENTS = Math.min(2_000, EVENTS);
-/** Concurrent writers, each one transaction per event, like concurrent requests each changing one row. */
-const WRITERS = 16;
+/**
+ * Concurrent writers, each one transaction per event, like concurrent requests each changing one row.
+ * Enough of them that Postgres, not the writers' round trips, sets the write rate.
+ */
+const WRITERS = 32;
 /** The relay's default batch; the raw producer sends batches of the same size. */
-const BATCH = 100;
-const RUN_HEADER = 'bench-run';
+const BATCH = 500;
+/** Backlog the relay drains after the paired runs, to show its own rate apart from the writers'. */
+const DRAIN_EVENTS = Math.min(10_000, EVENTS);
+/** Events per transaction when filling that backlog (only the drain is timed). */
+const DRAIN_TX_EVENTS = 100;
+const RUN_HEADER = BENCH_RUN_HEADER;
 const ID_HEADER = 'bench-id';
-const TOPIC = Topic.DrmContentSealed;
-
-function payload(i: number): PayloadOf<Topic.DrmContentSealed> {
-  return {
-    resourceId: randomUUID(),
-    version: 1,
-    ownerOrgId: randomUUID(),
-    mediaType: 'application/octet-stream',
-    contentRoot: `0x${i.toString(16).padStart(64, '0')}`,
-    plaintextSize: String(BigInt(i) * 1_000_003n),
-    ciphertextSize: String(BigInt(i) * 1_000_003n + 16n),
-    segmentSize: 262144,
-    sketch: [i, i * 7, 0xffffffff, 12345, 67890, 42, 7, 99],
-    objectKey: `bench/${i}`,
-    kekVersion: 1,
-    sealedAt: new Date().toISOString(),
-  };
-}
+const TOPIC = BENCH_TOPIC;
+const payload = benchPayload;
 
 interface RunTally {
   expected: number;
@@ -160,25 +153,65 @@ function stopped(child: ChildProcess): Promise<void> {
   });
 }
 
-async function outboxRun(dataSource: DataSource, receiver: Receiver, run: string, n: number): Promise<RunResult> {
-  const outbox = new OutboxService();
-  const committedAt = new Map<string, number>();
+async function outboxRun(writer: ChildProcess, receiver: Receiver, run: string, n: number): Promise<RunResult> {
   const { consumedAt, all } = receiver.expect(run, n, 120_000);
   const startedAt = Date.now();
-  let next = 0;
-  const writer = async (): Promise<void> => {
-    while (next < n) {
-      const i = next++;
-      const id = await dataSource.transaction((manager) =>
-        outbox.emit(manager, TOPIC, `r-${i % 64}`, payload(i), { [RUN_HEADER]: run }),
-      );
-      committedAt.set(id, Date.now());
-    }
-  };
-  await Promise.all(Array.from({ length: WRITERS }, writer));
-  const writtenAt = Date.now();
+  const reply = await new Promise<WriteReply>((resolve) => {
+    writer.once('message', (m: WriteReply) => resolve(m));
+    const request: WriteRequest = { run, n, writers: WRITERS };
+    writer.send(request);
+  });
   await all;
-  return result(committedAt, consumedAt, startedAt, writtenAt);
+  return result(new Map(reply.committed), consumedAt, startedAt, reply.writtenAt);
+}
+
+function startWriter(schema: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'support', 'writer-child.ts')], {
+    cwd: ROOT,
+    env: { ...process.env, BENCH_SCHEMA: schema, BENCH_WRITERS: String(WRITERS), LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  return new Promise((resolve, reject) => {
+    child.once('message', () => resolve(child));
+    child.once('exit', (code, signal) => reject(new Error(`writer exited (${code ?? signal})`)));
+  });
+}
+
+/**
+ * The relay's own rate: with the relay stopped (SIGSTOP), a backlog is written, then the relay resumes
+ * and the clock runs until the consumer has every event.
+ */
+async function drainRun(
+  dataSource: DataSource,
+  relay: ChildProcess,
+  receiver: Receiver,
+  run: string,
+  n: number,
+): Promise<number> {
+  const outbox = new OutboxService();
+  const { consumedAt, all } = receiver.expect(run, n, 120_000);
+  relay.kill('SIGSTOP');
+  try {
+    let next = 0;
+    const writer = async (): Promise<void> => {
+      while (next < n) {
+        const from = next;
+        const to = Math.min(n, from + DRAIN_TX_EVENTS);
+        next = to;
+        await dataSource.transaction(async (manager) => {
+          for (let i = from; i < to; i++) {
+            await outbox.emit(manager, TOPIC, `r-${i % 64}`, payload(i), { [RUN_HEADER]: run });
+          }
+        });
+      }
+    };
+    await Promise.all(Array.from({ length: 8 }, writer));
+  } finally {
+    relay.kill('SIGCONT');
+  }
+  const startedAt = Date.now();
+  await all;
+  return consumedAt.size / ((Math.max(...consumedAt.values()) - startedAt) / 1000);
 }
 
 async function rawRun(kafka: Kafka, topic: string, receiver: Receiver, run: string, n: number): Promise<RunResult> {
@@ -230,6 +263,7 @@ async function measure(ctx: BenchContext): ReturnType<Bench['run']> {
     name = 'BenchEventsTables1795600000000';
     async up(queryRunner: QueryRunner): Promise<void> {
       await createMessagingTablesV1(queryRunner, schema);
+      await tuneOutboxV2(queryRunner, schema);
     }
     async down(): Promise<void> {}
   }
@@ -238,12 +272,13 @@ async function measure(ctx: BenchContext): ReturnType<Bench['run']> {
       url: env.DATABASE_URL,
       schema,
       migrations: [BenchEventsTables1795600000000],
-      poolSize: WRITERS,
+      poolSize: 10,
       applicationName: 'tessera-bench',
     }),
   );
   const kafka = createKafka({ clientId: `bench-${runId}`, brokers: env.KAFKA_BROKERS.split(',') });
   let relay: ChildProcess | undefined;
+  let writer: ChildProcess | undefined;
   const consumer = kafka.consumer({
     groupId: `bench-events-${runId}`,
     sessionTimeout: 10_000,
@@ -254,6 +289,8 @@ async function measure(ctx: BenchContext): ReturnType<Bench['run']> {
     const receiver = new Receiver(consumer);
     await receiver.start([outboxTopic, rawTopic]);
     relay = await startRelay(schema, prefix);
+    writer = await startWriter(schema);
+    const writes = writer;
     const outboxP99: number[] = [];
     const rawP99: number[] = [];
     let seq = 0;
@@ -279,9 +316,11 @@ async function measure(ctx: BenchContext): ReturnType<Bench['run']> {
     };
     const eps = await paired(
       plan,
-      async () => after(await side((run, n) => outboxRun(dataSource, receiver, run, n), outboxP99)),
+      async () => after(await side((run, n) => outboxRun(writes, receiver, run, n), outboxP99)),
       async () => after(await side((run, n) => rawRun(kafka, rawTopic, receiver, run, n), rawP99)),
     );
+    const drained = await drainRun(dataSource, relay, receiver, `r${seq++}`, DRAIN_EVENTS);
+    log(`relay alone: drained a backlog of ${DRAIN_EVENTS} events at ${Math.round(drained)} events/s`);
     const p99 = summarize(outboxP99);
     const rawP99Summary = summarize(rawP99);
     return [
@@ -301,6 +340,7 @@ async function measure(ctx: BenchContext): ReturnType<Bench['run']> {
       },
     ];
   } finally {
+    writer?.disconnect();
     if (relay) {
       await stopped(relay);
     }

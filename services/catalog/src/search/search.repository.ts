@@ -10,6 +10,7 @@ import {
   buildSimilarSql,
   EXACT_FACET_LIMIT,
   type SearchParams,
+  type Sql,
 } from './search.sql';
 
 export interface SearchRow {
@@ -62,8 +63,7 @@ export class SearchRepository {
   }
 
   async page(params: SearchParams): Promise<SearchRow[]> {
-    const sql = buildPageSql(this.schema, params);
-    return await this.dataSource.query<SearchRow[]>(sql.text, sql.values);
+    return await this.run<SearchRow[]>(buildPageSql(this.schema, params));
   }
 
   /**
@@ -73,7 +73,7 @@ export class SearchRepository {
    */
   async facets(params: SearchParams): Promise<FacetRows> {
     const sample = buildFacetSampleSql(this.schema, params);
-    const sampled = await this.dataSource.query<RawFacetRow[]>(sample.text, sample.values);
+    const sampled = await this.run<RawFacetRow[]>(sample);
     const percent = Number(sampled.find((r) => r.facet === 'percent')?.value ?? 100);
     if (percent >= 100) {
       return { rows: sampled.filter(isFacet), estimated: false };
@@ -81,7 +81,7 @@ export class SearchRepository {
     const scale = 100 / percent;
     if (totalOf(sampled) * scale <= EXACT_FACET_LIMIT * SAMPLE_DOUBT) {
       const exact = buildFacetSql(this.schema, params);
-      const rows = await this.dataSource.query<RawFacetRow[]>(exact.text, exact.values);
+      const rows = await this.run<RawFacetRow[]>(exact);
       if (totalOf(rows) <= EXACT_FACET_LIMIT) {
         return { rows: rows.filter(isFacet), estimated: false };
       }
@@ -97,6 +97,10 @@ export class SearchRepository {
     const sql = buildCorrectionSql(this.schema, words);
     const rows = await this.dataSource.query<{ fix: string | null }[]>(sql.text, sql.values);
     return rows.map((r) => r.fix);
+  }
+
+  private async run<T>(sql: Sql): Promise<T> {
+    return await this.dataSource.query<T>(sql.text, sql.values);
   }
 
   async similar(id: string, limit: number): Promise<SearchRow[]> {

@@ -104,9 +104,7 @@ function filters(
     const ts = `websearch_to_tsquery('english', ${text})`;
     q = { ts, text };
     where.push(
-      match === 'name'
-        ? `to_tsvector('english'::regconfig, ${table}.name) @@ ${ts}`
-        : `${table}.search @@ ${ts}`,
+      match === 'name' ? `to_tsvector('english'::regconfig, ${table}.name) @@ ${ts}` : `${table}.search @@ ${ts}`,
     );
   }
   if (p.kind?.length) {
@@ -139,9 +137,10 @@ const PAGE_COLUMNS = `r.id, r.owner_org_id, r.kind, r.name, r.description, r.tag
            r.listed_version, r.listed_at`;
 
 /**
- * Relevance page: candidates come from the name index first, then from the full text index, each
- * capped at RELEVANCE_WINDOW, and only those are scored. A query with fewer matches than the window
- * is ranked exactly; a broader one is ranked within the window (and pages end with it).
+ * Relevance page. Only candidates are scored: the first RELEVANCE_WINDOW text matches in table order
+ * and, when those fill the window, up to RELEVANCE_WINDOW name matches from the name index. A query
+ * with fewer matches than the window is ranked exactly; a broader one is ranked within its window (and
+ * its pages end there), name matches first in.
  */
 function relevancePageSql(schema: string, p: SearchParams): Sql {
   const b = new Builder();
@@ -158,9 +157,13 @@ function relevancePageSql(schema: string, p: SearchParams): Sql {
   // Candidates carry their columns and score, so no second visit to the heap is needed.
   const candidate = (where: string) => `SELECT ${PAGE_COLUMNS}, ${score} AS score FROM ${schema}.resources r
       WHERE ${where} LIMIT ${window}`;
-  // Name matches are a subset of all matches: only when those overflow the window must names be sought first.
+  // Name matches are a subset of all matches: they are sought separately only when the window overflows.
+  // A seq scan of a big table starts where the last one stopped (synchronize_seqscans), which would give
+  // each page a different window. Turning that off for this statement only costs no round trip: the
+  // gating InitPlan runs before the scan opens its table.
   const text = `
-    WITH any_field AS MATERIALIZED (${candidate(anyField)}),
+    WITH scan_from_start AS MATERIALIZED (SELECT set_config('synchronize_seqscans', 'off', true) AS done),
+    any_field AS MATERIALIZED (${candidate(`${anyField} AND (SELECT done FROM scan_from_start) IS NOT NULL`)}),
     candidates AS (
       SELECT * FROM any_field
       UNION

@@ -1,23 +1,17 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { readDeployment } from '@tessera/chain';
-import { OutboxService } from '@tessera/common';
-import { type PayloadOf, Topic } from '@tessera/events';
+import { currentRequestId } from '@tessera/common';
+import { encodeEvent, EventHeader, type PayloadOf, Topic } from '@tessera/events';
 import type { EntityManager } from 'typeorm';
 import { ChainIndexerEnvDto, confirmationsOf } from '../config/env.dto';
 import { AdaptiveRange } from './adaptive-range';
 import { chainEventKey, type EmissionKind, emissionId } from './event-id';
 import { indexerMetrics } from './indexer.metrics';
-import { type BlockRow, type CursorRow, type EventRow, IndexerRepository } from './indexer.repository';
+import { type BlockRow, type CursorRow, type EventRow, IndexerRepository, type OutboxRow } from './indexer.repository';
 import { LeaderLock } from './leader-lock';
 import { RpcClient, type RpcBlock, sleep } from './rpc.client';
-import {
-  decodeOrderShares,
-  encodeGetOrder,
-  parseSettlementLog,
-  resourceUuid,
-  SETTLEMENT_TOPICS,
-  type SettlementLog,
-} from './settlement-logs';
+import { blocksWithPurchases, resolveOrderShares, shareKey } from './order-shares';
+import { parseSettlementLog, resourceUuid, SETTLEMENT_TOPICS, type SettlementLog } from './settlement-logs';
 
 export interface IndexerStatus {
   chainId: number;
@@ -59,7 +53,6 @@ export class IndexerService implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(
     private readonly env: ChainIndexerEnvDto,
     private readonly repository: IndexerRepository,
-    private readonly outbox: OutboxService,
   ) {
     this.chainId = env.CHAIN_ID;
     this.confirmations = confirmationsOf(env);
@@ -211,7 +204,11 @@ export class IndexerService implements OnApplicationBootstrap, OnModuleDestroy {
     for (let n = Math.max(from, head - this.env.MAX_REORG_DEPTH); n <= to; n++) {
       numbers.add(n);
     }
-    const headers = await this.rpc.getBlocks([...numbers].sort((a, b) => a - b));
+    // Blocks with a purchase come with their transactions: the payees are read from the calldata.
+    const headers = await this.rpc.getBlocks(
+      [...numbers].sort((a, b) => a - b),
+      blocksWithPurchases(logs),
+    );
     const blocks: BlockRow[] = [];
     for (const [n, block] of headers) {
       if (!block) {
@@ -238,12 +235,15 @@ export class IndexerService implements OnApplicationBootstrap, OnModuleDestroy {
       }
       await this.repository.upsertBlocks(manager, this.chainId, blocks);
       const live = await this.repository.upsertEvents(manager, rows);
+      // The chunk's outbox rows go out in one statement, observed before confirmed as before.
+      const outbox: OutboxRow[] = [];
       for (const event of live) {
         if (event.kind === 'purchase') {
-          await this.emit(manager, event, 'observed', Topic.ChainPurchaseObserved, event.payload as never);
+          outbox.push(this.emission(event, 'observed', Topic.ChainPurchaseObserved, event.payload as never));
         }
       }
-      await this.confirm(manager, to);
+      await this.confirm(manager, to, outbox);
+      await this.repository.insertOutbox(manager, outbox);
       await this.repository.setCheckpoint(manager, this.chainId, last);
       await this.repository.pruneBlocksBelow(manager, this.chainId, to - 2 * this.env.MAX_REORG_DEPTH);
       return { ...locked, checkpointBlock: last.number, checkpointHash: last.hash, checkpointTime: last.time };
@@ -286,16 +286,10 @@ export class IndexerService implements OnApplicationBootstrap, OnModuleDestroy {
     logs: SettlementLog[],
     headers: Map<number, RpcBlock | null>,
   ): Promise<Omit<EventRow, 'generation'>[]> {
-    // Payees are not in the Purchased log: read them from the order as of the log's block.
-    const shares = await Promise.all(
-      logs.map((log) =>
-        log.kind === 'purchase'
-          ? this.rpc.call(contract, encodeGetOrder(log.orderId), log.blockHash).then(decodeOrderShares)
-          : Promise.resolve([]),
-      ),
-    );
+    // Payees are not in the Purchased log: read them from the purchasing call (or the order itself).
+    const shares = await resolveOrderShares(this.rpc, contract, logs, headers);
     const rows: Omit<EventRow, 'generation'>[] = [];
-    logs.forEach((log, i) => {
+    for (const log of logs) {
       const block = headers.get(log.blockNumber)!;
       const ref = {
         chainId: this.chainId,
@@ -316,13 +310,13 @@ export class IndexerService implements OnApplicationBootstrap, OnModuleDestroy {
       switch (log.kind) {
         case 'purchase': {
           const resourceId = resourceUuid(log.resourceIds[0]);
-          const payee = shares[i][0]?.account;
+          const payee = shares.get(shareKey(log))?.[0]?.account;
           if (!resourceId || !payee) {
             this.logger.warn(
               { key: base.id, orderId: log.orderId },
               'purchase without a platform resource id; skipped',
             );
-            return;
+            continue;
           }
           const payload: PayloadOf<Topic.ChainPurchaseObserved> = {
             ...ref,
@@ -336,7 +330,7 @@ export class IndexerService implements OnApplicationBootstrap, OnModuleDestroy {
             licenceHash: log.licenceHash,
           };
           rows.push({ ...base, kind: 'purchase', orderId: log.orderId, resourceId, payload: { ...payload } });
-          return;
+          continue;
         }
         case 'refund': {
           const payload: PayloadOf<Topic.ChainPurchaseRefunded> = {
@@ -347,37 +341,39 @@ export class IndexerService implements OnApplicationBootstrap, OnModuleDestroy {
             amount: log.amount.toString(),
           };
           rows.push({ ...base, kind: 'refund', orderId: log.orderId, resourceId: null, payload: { ...payload } });
-          return;
+          continue;
         }
         case 'listing': {
           const resourceId = resourceUuid(log.resourceId);
           if (!resourceId) {
             this.logger.warn({ key: base.id }, 'listing without a platform resource id; skipped');
-            return;
+            continue;
           }
           // The version is counted when the listing is confirmed (earlier listings of the same chunk count).
           const payload = { ...ref, resourceId, contentRoot: log.contentRoot, owner: log.owner };
           rows.push({ ...base, kind: 'listing', orderId: null, resourceId, payload });
-          return;
+          continue;
         }
       }
-    });
+    }
     return rows;
   }
 
   /** Emits the final event of every observed log buried under enough blocks at `tip`. */
-  private async confirm(manager: EntityManager, tip: number): Promise<void> {
+  private async confirm(manager: EntityManager, tip: number, outbox: OutboxRow[]): Promise<void> {
     const final = await this.repository.confirmUpTo(manager, this.chainId, tip - this.confirmations + 1);
     for (const event of final) {
       switch (event.kind) {
         case 'purchase':
-          await this.emit(manager, event, 'confirmed', Topic.ChainPurchaseConfirmed, {
-            ...(event.payload as unknown as PayloadOf<Topic.ChainPurchaseObserved>),
-            confirmations: tip - event.blockNumber + 1,
-          });
+          outbox.push(
+            this.emission(event, 'confirmed', Topic.ChainPurchaseConfirmed, {
+              ...(event.payload as unknown as PayloadOf<Topic.ChainPurchaseObserved>),
+              confirmations: tip - event.blockNumber + 1,
+            }),
+          );
           break;
         case 'refund':
-          await this.emit(manager, event, 'refunded', Topic.ChainPurchaseRefunded, event.payload as never);
+          outbox.push(this.emission(event, 'refunded', Topic.ChainPurchaseRefunded, event.payload as never));
           break;
         case 'listing': {
           const earlier = await this.repository.listingsBefore(
@@ -386,10 +382,12 @@ export class IndexerService implements OnApplicationBootstrap, OnModuleDestroy {
             event.blockNumber,
             event.logIndex,
           );
-          await this.emit(manager, event, 'anchored', Topic.ChainResourceAnchored, {
-            ...(event.payload as unknown as Omit<PayloadOf<Topic.ChainResourceAnchored>, 'version'>),
-            version: earlier + 1,
-          });
+          outbox.push(
+            this.emission(event, 'anchored', Topic.ChainResourceAnchored, {
+              ...(event.payload as unknown as Omit<PayloadOf<Topic.ChainResourceAnchored>, 'version'>),
+              version: earlier + 1,
+            }),
+          );
           break;
         }
       }
@@ -452,35 +450,44 @@ export class IndexerService implements OnApplicationBootstrap, OnModuleDestroy {
 
   private async emitReverted(manager: EntityManager, orphaned: EventRow[]): Promise<void> {
     const revertedAt = new Date().toISOString();
+    const outbox: OutboxRow[] = [];
     for (const event of orphaned) {
       if (event.kind !== 'purchase') {
         // No topic retracts refunds or anchors; they are only emitted once confirmed.
         this.logger.warn({ key: event.id, kind: event.kind }, 'orphaned a non-purchase event');
         continue;
       }
-      await this.emit(manager, event, 'reverted', Topic.ChainPurchaseReverted, {
-        chainId: event.chainId,
-        orderId: event.orderId!,
-        txHash: event.txHash,
-        blockHash: event.blockHash,
-        blockNumber: String(event.blockNumber),
-        logIndex: event.logIndex,
-        reason: 'reorg',
-        revertedAt,
-      });
+      outbox.push(
+        this.emission(event, 'reverted', Topic.ChainPurchaseReverted, {
+          chainId: event.chainId,
+          orderId: event.orderId!,
+          txHash: event.txHash,
+          blockHash: event.blockHash,
+          blockNumber: String(event.blockNumber),
+          logIndex: event.logIndex,
+          reason: 'reorg',
+          revertedAt,
+        }),
+      );
     }
+    await this.repository.insertOutbox(manager, outbox);
   }
 
-  private async emit<T extends Topic>(
-    manager: EntityManager,
-    event: EventRow,
-    kind: EmissionKind,
-    topic: T,
-    value: PayloadOf<T>,
-  ): Promise<void> {
-    const generated = await this.outbox.emit(manager, topic, event.orderId ?? event.resourceId!, value);
-    await this.repository.setOutboxId(manager, generated, emissionId(event.id, kind, event.generation));
+  /**
+   * The outbox row of one emission, as `OutboxService.emit` would write it (payload validated against
+   * the topic, request id header when there is one) but under its deterministic id, so a chunk's rows
+   * can be written in one statement.
+   */
+  private emission<T extends Topic>(event: EventRow, kind: EmissionKind, topic: T, value: PayloadOf<T>): OutboxRow {
+    const requestId = currentRequestId();
     indexerMetrics.events.inc({ chain_id: this.chainId, topic });
+    return {
+      id: emissionId(event.id, kind, event.generation),
+      topic,
+      key: event.orderId ?? event.resourceId!,
+      payload: encodeEvent(topic, value),
+      headers: requestId ? { [EventHeader.RequestId]: requestId } : {},
+    };
   }
 
   private halt(reason: string, loud: boolean): void {

@@ -1,5 +1,6 @@
 import { MessagingTables1795550000000 } from './1795550000000-messaging-tables';
 import { IndexerState1795560000000 } from './1795560000000-indexer-state';
+import { OutboxTuning1795600000000 } from './1795600000000-outbox-tuning';
 
 /** Every migration of the chain-indexer service, oldest first. Append new ones at the end. */
-export const migrations = [MessagingTables1795550000000, IndexerState1795560000000];
+export const migrations = [MessagingTables1795550000000, IndexerState1795560000000, OutboxTuning1795600000000];

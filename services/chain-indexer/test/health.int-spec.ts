@@ -17,8 +17,8 @@ describe('chain-indexer service health', () => {
     console.log(`chain-indexer stopped in ${stopped?.ms} ms`);
   });
 
-  it('reports 200 with db, kafka, rpc up', async () => {
-    await expectHealthy(service, ['db', 'kafka', 'rpc']);
+  it('reports 200 with db, kafka, rpc up and the indexer not halted', async () => {
+    await expectHealthy(service, ['db', 'indexer', 'kafka', 'rpc']);
   });
 
   it('serves its OpenAPI document, metrics and problem+json errors with request ids', async () => {

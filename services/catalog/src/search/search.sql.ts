@@ -140,7 +140,7 @@ const PAGE_COLUMNS = `r.id, r.owner_org_id, r.kind, r.name, r.description, r.tag
  * Relevance page. Only candidates are scored: the first RELEVANCE_WINDOW text matches in table order
  * and, when those fill the window, up to RELEVANCE_WINDOW name matches from the name index. A query
  * with fewer matches than the window is ranked exactly; a broader one is ranked within its window (and
- * its pages end there), name matches first in.
+ * its pages end there); name matches get into that window before other matches.
  */
 function relevancePageSql(schema: string, p: SearchParams): Sql {
   const b = new Builder();

@@ -258,9 +258,16 @@ export class MarketplaceStory {
   }
 
   async quote(resourceId: string): Promise<QuoteReply> {
-    const res = await this.gateway.call('POST', '/v1/quotes', this.need(this.session, 'the buyer session'), {
-      resourceId,
-    });
+    // Catalog → payments is asynchronous (outbox → Kafka): a just-listed resource is quotable a moment later.
+    const res = await waitFor(
+      async () => {
+        const reply = await this.gateway.call('POST', '/v1/quotes', this.need(this.session, 'the buyer session'), {
+          resourceId,
+        });
+        return reply.status === 404 ? undefined : reply;
+      },
+      { timeoutMs: this.timeoutMs, intervalMs: 300, what: 'payments to learn the listing' },
+    );
     ok(res, 201, 'quote');
     const q = res.body as QuoteReply;
     assert.equal(q.order.status, 'quoted');

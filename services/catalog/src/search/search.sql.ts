@@ -37,11 +37,10 @@ export const MAX_TAG_FACETS = 20;
 export const RELEVANCE_WINDOW = 200;
 /** Facets are exact while the matches number at most this; beyond it they are estimated from a sample. */
 export const EXACT_FACET_LIMIT = 1000;
-/**
- * Rows a facet estimate reads, as whole pages drawn at random (TABLESAMPLE SYSTEM). A catalog smaller
- * than this is read whole, so its facets are always exact.
- */
-export const FACET_SAMPLE_ROWS = 3_000;
+/** Rows a facet estimate reads, as whole pages drawn at random (TABLESAMPLE SYSTEM). */
+export const FACET_SAMPLE_ROWS = 2_000;
+/** A catalog up to this size is read whole instead of sampled, so its facets are always exact. */
+export const SMALL_CATALOG_ROWS = 5_000;
 
 export function encodeCursor(cursor: Cursor): string {
   return Buffer.from(JSON.stringify([cursor.sort, cursor.key, cursor.id])).toString('base64url');
@@ -246,15 +245,16 @@ export function buildFacetSql(schema: string, p: SearchParams): Sql {
 }
 
 /**
- * Facet counts over a repeatable random sample of pages of about FACET_SAMPLE_ROWS rows; the caller
- * scales them by 100 / `percent`.
+ * Facet counts over a repeatable random sample of pages of about FACET_SAMPLE_ROWS rows (the whole
+ * table up to SMALL_CATALOG_ROWS); the caller scales them by 100 / `percent`.
  */
 export function buildFacetSampleSql(schema: string, p: SearchParams): Sql {
   const b = new Builder();
   const { where } = filters(b, p, 'r');
   const text = `
     WITH sample AS (
-      SELECT least(100, ${FACET_SAMPLE_ROWS} * 100.0 / greatest(c.reltuples, 1))::float4 AS percent
+      SELECT CASE WHEN c.reltuples <= ${SMALL_CATALOG_ROWS} THEN 100
+                  ELSE ${FACET_SAMPLE_ROWS} * 100.0 / c.reltuples END::float4 AS percent
       FROM pg_class c WHERE c.oid = '${schema}.resources'::regclass
     ), matches AS MATERIALIZED (
       SELECT r.kind, r.pricing_model, r.tags

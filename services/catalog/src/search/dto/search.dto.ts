@@ -151,8 +151,8 @@ export class SearchFacetsDto {
   tags!: FacetCountDto[];
 
   /**
-   * False: exact counts (a catalog of up to 3,000 resources, or up to 1,000 matches). True: the query
-   * matched more, and the counts are estimated from a random sample of about 3,000 catalog rows (a value
+   * False: exact counts (a catalog of up to 5,000 resources, or up to 1,000 matches). True: the query
+   * matched more, and the counts are estimated from a random sample of about 2,000 catalog rows (a value
    * too rare to show up in the sample is absent).
    */
   estimated!: boolean;

@@ -32,20 +32,21 @@ describe('chain-indexer: crashes, a flaky node and two replicas', () => {
   });
 
   it('loses and duplicates nothing when killed with SIGKILL five times during backfill', async () => {
-    const { anvil, world, purchases, events } = await setUp(40, 10);
+    // 400 purchases spread over 80 blocks, indexed one block per chunk: a backfill long enough for the
+    // kills to land in the middle of it.
+    const { anvil, world, purchases, events } = await setUp(80, 5);
     cleanups.push(
       () => anvil.stop(),
       () => events.stop(),
       () => cleanChain(anvil.chainId),
     );
-    // Small chunks stretch the backfill so the kills land in the middle of it.
     const env = indexerEnv(anvil, world.deployment.settlement, world.deployment.deploymentBlock, {
-      INDEXER_CHUNK_INITIAL: '2',
-      INDEXER_CHUNK_MAX: '3',
+      INDEXER_CHUNK_INITIAL: '1',
+      INDEXER_CHUNK_MAX: '1',
     });
     for (let i = 0; i < 5; i++) {
       const indexer = await startIndexer(env);
-      await new Promise((r) => setTimeout(r, 300 + Math.random() * 1200));
+      await new Promise((r) => setTimeout(r, 200 + Math.random() * 800));
       indexer.child.kill('SIGKILL');
       await indexer.stop();
       console.log(`kill ${i + 1}: ${events.unique(Topic.ChainPurchaseConfirmed).length} confirmed so far`);

@@ -14,6 +14,7 @@ export interface CursorRow {
   headBlock: number | null;
   headSeenAt: Date | null;
   haltedReason: string | null;
+  genesisHash: string | null;
 }
 
 export interface BlockRow {
@@ -55,6 +56,7 @@ interface RawCursor {
   head_block: string | null;
   head_seen_at: Date | null;
   halted_reason: string | null;
+  genesis_hash: string | null;
 }
 
 interface RawEvent {
@@ -85,6 +87,7 @@ function toCursor(r: RawCursor): CursorRow {
     headBlock: r.head_block === null ? null : Number(r.head_block),
     headSeenAt: r.head_seen_at,
     haltedReason: r.halted_reason,
+    genesisHash: r.genesis_hash,
   };
 }
 
@@ -151,6 +154,35 @@ export class IndexerRepository {
          updated_at = now() WHERE chain_id = $1`,
       [chainId, block.number, block.hash, block.time],
     );
+  }
+
+  /**
+   * Starts a chain's index over: a different chain now answers under this chain id (new genesis), or the
+   * platform's contract moved. Emitted events stay in the outbox history; nothing from the old chain is kept
+   * as canonical state.
+   */
+  async resetChain(
+    manager: EntityManager,
+    chainId: number,
+    contract: string,
+    startBlock: number,
+    genesisHash: string,
+  ): Promise<void> {
+    await manager.query(`DELETE FROM indexer.block WHERE chain_id = $1`, [chainId]);
+    await manager.query(`DELETE FROM indexer.chain_event WHERE chain_id = $1`, [chainId]);
+    await manager.query(
+      `UPDATE indexer.chain_cursor SET contract = $2, start_block = $3, checkpoint_block = $4,
+         checkpoint_hash = NULL, checkpoint_time = NULL, halted_reason = NULL, genesis_hash = $5, updated_at = now()
+       WHERE chain_id = $1`,
+      [chainId, contract.toLowerCase(), startBlock, startBlock - 1, genesisHash],
+    );
+  }
+
+  async recordGenesis(chainId: number, genesisHash: string): Promise<void> {
+    await this.dataSource.query(`UPDATE indexer.chain_cursor SET genesis_hash = $2 WHERE chain_id = $1`, [
+      chainId,
+      genesisHash,
+    ]);
   }
 
   async recordHead(chainId: number, head: number): Promise<void> {

@@ -49,6 +49,8 @@ export class IndexerService implements OnApplicationBootstrap, OnModuleDestroy {
   private wake?: () => void;
   private lastHead: number | null = null;
   private halted: string | null = null;
+  /** Whether this process has checked that the stored index belongs to the chain and contract it sees. */
+  private identityChecked = false;
 
   constructor(
     private readonly env: ChainIndexerEnvDto,
@@ -170,6 +172,10 @@ export class IndexerService implements OnApplicationBootstrap, OnModuleDestroy {
       return false;
     }
     let cursor = await this.repository.ensureCursor(this.chainId, contract.address, contract.startBlock);
+    if (!this.identityChecked) {
+      cursor = await this.checkIdentity(cursor, contract);
+      this.identityChecked = true;
+    }
     if (cursor.haltedReason) {
       this.halt(cursor.haltedReason, false);
       return false;
@@ -192,6 +198,49 @@ export class IndexerService implements OnApplicationBootstrap, OnModuleDestroy {
     cursor = await this.indexChunk(cursor, head);
     this.updateLag(head, cursor);
     return cursor.checkpointBlock < head;
+  }
+
+  /**
+   * A reorg can never replace the genesis block, so a different genesis hash under the same chain id means the
+   * stored index describes another chain (e.g. a restarted local node); likewise a redeployed Settlement. Both
+   * start the index over from the contract's deployment block instead of halting as an impossibly deep reorg.
+   */
+  private async checkIdentity(
+    cursor: CursorRow,
+    contract: { address: string; startBlock: number },
+  ): Promise<CursorRow> {
+    const genesis = await this.rpc.getBlock(0);
+    if (!genesis) {
+      return cursor;
+    }
+    const sameChain = cursor.genesisHash === null || cursor.genesisHash === genesis.hash;
+    const sameContract = cursor.contract === contract.address.toLowerCase();
+    if (sameChain && sameContract) {
+      if (cursor.genesisHash === null) {
+        await this.repository.recordGenesis(this.chainId, genesis.hash);
+      }
+      return { ...cursor, genesisHash: genesis.hash };
+    }
+    this.logger.warn(
+      {
+        chainId: this.chainId,
+        storedGenesis: cursor.genesisHash,
+        genesis: genesis.hash,
+        storedContract: cursor.contract,
+        contract: contract.address,
+        startBlock: contract.startBlock,
+      },
+      sameChain
+        ? 'the settlement contract changed: indexing it from its deployment'
+        : 'a different chain answers: index reset',
+    );
+    await this.repository.transaction(async (manager) => {
+      await this.repository.lockCursor(manager, this.chainId);
+      await this.repository.resetChain(manager, this.chainId, contract.address, contract.startBlock, genesis.hash);
+    });
+    this.halted = null;
+    indexerMetrics.halted.set({ chain_id: this.chainId }, 0);
+    return (await this.repository.findCursor(this.chainId))!;
   }
 
   private async indexChunk(cursor: CursorRow, head: number): Promise<CursorRow> {

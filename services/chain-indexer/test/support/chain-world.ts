@@ -24,9 +24,10 @@ export interface Anvil {
   stop(): Promise<void>;
 }
 
-export async function startAnvil(): Promise<Anvil> {
-  const port = await freePort();
-  const chainId = 40_000 + Math.floor(Math.random() * 1_000_000);
+/** A private anvil; pass the port and chain id of a stopped one to "restart" it as a brand-new chain. */
+export async function startAnvil(reuse?: { port: number; chainId: number }): Promise<Anvil> {
+  const port = reuse?.port ?? (await freePort());
+  const chainId = reuse?.chainId ?? 40_000 + Math.floor(Math.random() * 1_000_000);
   const child = spawn(
     path.join(ROOT, 'node_modules', '.bin', 'anvil'),
     ['--port', String(port), '--chain-id', String(chainId), '--silent', '--block-base-fee-per-gas', '1'],

@@ -38,14 +38,6 @@ export interface EventRow {
   generation: number;
 }
 
-export interface OutboxRow {
-  id: string;
-  topic: string;
-  key: string;
-  payload: Record<string, unknown>;
-  headers: Record<string, string>;
-}
-
 interface RawCursor {
   chain_id: number;
   contract: string;
@@ -324,23 +316,5 @@ export class IndexerRepository {
       [resourceId, blockNumber, logIndex],
     );
     return rows[0].n;
-  }
-
-  /**
-   * Writes outbox rows under their deterministic ids in one statement. The rows get their `seq` (the
-   * relay's publish order) in array order.
-   */
-  async insertOutbox(manager: EntityManager, rows: OutboxRow[]): Promise<void> {
-    if (rows.length === 0) {
-      return;
-    }
-    await manager.query(
-      `INSERT INTO indexer.outbox (id, topic, key, payload, headers)
-       SELECT r.id, r.topic, r.key, r.payload, r.headers
-       FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS a(row, ord),
-         jsonb_to_record(a.row) AS r(id uuid, topic text, key text, payload jsonb, headers jsonb)
-       ORDER BY a.ord`,
-      [toJson(rows)],
-    );
   }
 }

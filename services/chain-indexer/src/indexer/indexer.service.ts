@@ -1,13 +1,13 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { readDeployment } from '@tessera/chain';
-import { currentRequestId } from '@tessera/common';
-import { encodeEvent, EventHeader, type PayloadOf, Topic } from '@tessera/events';
+import { type OutboxEvent, OutboxService } from '@tessera/common';
+import { type PayloadOf, Topic } from '@tessera/events';
 import type { EntityManager } from 'typeorm';
 import { ChainIndexerEnvDto, confirmationsOf } from '../config/env.dto';
 import { AdaptiveRange } from './adaptive-range';
 import { chainEventKey, type EmissionKind, emissionId } from './event-id';
 import { indexerMetrics } from './indexer.metrics';
-import { type BlockRow, type CursorRow, type EventRow, IndexerRepository, type OutboxRow } from './indexer.repository';
+import { type BlockRow, type CursorRow, type EventRow, IndexerRepository } from './indexer.repository';
 import { LeaderLock } from './leader-lock';
 import { RpcClient, type RpcBlock, sleep } from './rpc.client';
 import { blocksWithPurchases, resolveOrderShares, shareKey } from './order-shares';
@@ -55,6 +55,7 @@ export class IndexerService implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(
     private readonly env: ChainIndexerEnvDto,
     private readonly repository: IndexerRepository,
+    private readonly outboxService: OutboxService,
   ) {
     this.chainId = env.CHAIN_ID;
     this.confirmations = confirmationsOf(env);
@@ -285,14 +286,14 @@ export class IndexerService implements OnApplicationBootstrap, OnModuleDestroy {
       await this.repository.upsertBlocks(manager, this.chainId, blocks);
       const live = await this.repository.upsertEvents(manager, rows);
       // The chunk's outbox rows go out in one statement, observed before confirmed as before.
-      const outbox: OutboxRow[] = [];
+      const outbox: OutboxEvent[] = [];
       for (const event of live) {
         if (event.kind === 'purchase') {
           outbox.push(this.emission(event, 'observed', Topic.ChainPurchaseObserved, event.payload as never));
         }
       }
       await this.confirm(manager, to, outbox);
-      await this.repository.insertOutbox(manager, outbox);
+      await this.outboxService.emitMany(manager, outbox);
       await this.repository.setCheckpoint(manager, this.chainId, last);
       await this.repository.pruneBlocksBelow(manager, this.chainId, to - 2 * this.env.MAX_REORG_DEPTH);
       return { ...locked, checkpointBlock: last.number, checkpointHash: last.hash, checkpointTime: last.time };
@@ -409,7 +410,7 @@ export class IndexerService implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /** Emits the final event of every observed log buried under enough blocks at `tip`. */
-  private async confirm(manager: EntityManager, tip: number, outbox: OutboxRow[]): Promise<void> {
+  private async confirm(manager: EntityManager, tip: number, outbox: OutboxEvent[]): Promise<void> {
     const final = await this.repository.confirmUpTo(manager, this.chainId, tip - this.confirmations + 1);
     for (const event of final) {
       switch (event.kind) {
@@ -499,7 +500,7 @@ export class IndexerService implements OnApplicationBootstrap, OnModuleDestroy {
 
   private async emitReverted(manager: EntityManager, orphaned: EventRow[]): Promise<void> {
     const revertedAt = new Date().toISOString();
-    const outbox: OutboxRow[] = [];
+    const outbox: OutboxEvent[] = [];
     for (const event of orphaned) {
       if (event.kind !== 'purchase') {
         // No topic retracts refunds or anchors; they are only emitted once confirmed.
@@ -519,24 +520,18 @@ export class IndexerService implements OnApplicationBootstrap, OnModuleDestroy {
         }),
       );
     }
-    await this.repository.insertOutbox(manager, outbox);
+    await this.outboxService.emitMany(manager, outbox);
   }
 
-  /**
-   * The outbox row of one emission, as `OutboxService.emit` would write it (payload validated against
-   * the topic, request id header when there is one) but under its deterministic id, so a chunk's rows
-   * can be written in one statement.
-   */
-  private emission<T extends Topic>(event: EventRow, kind: EmissionKind, topic: T, value: PayloadOf<T>): OutboxRow {
-    const requestId = currentRequestId();
+  /** One emission under its deterministic id (chain event × kind × generation), so a replayed chunk re-emits nothing new. */
+  private emission<T extends Topic>(event: EventRow, kind: EmissionKind, topic: T, value: PayloadOf<T>): OutboxEvent {
     indexerMetrics.events.inc({ chain_id: this.chainId, topic });
     return {
       id: emissionId(event.id, kind, event.generation),
       topic,
       key: event.orderId ?? event.resourceId!,
-      payload: encodeEvent(topic, value),
-      headers: requestId ? { [EventHeader.RequestId]: requestId } : {},
-    };
+      value,
+    } as OutboxEvent;
   }
 
   private halt(reason: string, loud: boolean): void {

@@ -216,6 +216,28 @@ describe('payments: quotes, settlement and the ledger against the real chain', (
       );
     });
 
+    it('leaves out postings of an earlier instance of a restarted local chain (same contracts, new genesis)', async () => {
+      const genesis = (await world.provider.getBlock(0))!.hash!.toLowerCase();
+      const before = await world.call(admin(), 'GET', '/admin/reconciliation');
+      expect(before.body.genesisHash).toBe(genesis);
+      // What a chain restarted from genesis leaves behind: the same settlement address, credits it never saw.
+      const ghost = '0x' + '11'.repeat(20);
+      await world.db.query(
+        `INSERT INTO payments.ledger_entries
+           (journal_id, order_id, kind, account, address, org_id, resource_id, chain_id, settlement, genesis_hash,
+            token, debit, credit)
+         SELECT gen_random_uuid(), order_id, kind, account, $1, NULL, resource_id, chain_id, settlement, $2,
+                token, debit, credit
+         FROM payments.ledger_entries WHERE genesis_hash = $3`,
+        [ghost, '0x' + 'ab'.repeat(32), genesis],
+      );
+      const after = await world.call(admin(), 'GET', '/admin/reconciliation');
+      expect(after.status).toBe(200);
+      expect(after.body.differences).toEqual([]);
+      expect(after.body.payees.map((p: { address: string }) => p.address)).not.toContain(ghost);
+      expect(after.body.totalDebits).toBe(before.body.totalDebits);
+    });
+
     it('shows an order only to its buyer, and earnings only to their org', async () => {
       const stranger = await world.call(wallet((await world.buyer('0')).address), 'GET', `/orders/${q.quote.orderId}`);
       expect(stranger.status).toBe(404);

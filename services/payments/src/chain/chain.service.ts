@@ -13,6 +13,7 @@ export class ChainService implements OnModuleDestroy {
   private readonly arbiter: NonceManager;
   private settlementAddress?: string;
   private readonly tokenNames = new Map<string, Promise<string>>();
+  private genesis?: Promise<string>;
 
   constructor(private readonly env: PaymentsEnvDto) {
     this.chainId = BigInt(env.CHAIN_ID);
@@ -33,6 +34,21 @@ export class ChainService implements OnModuleDestroy {
       }
     }
     return this.settlementAddress;
+  }
+
+  /**
+   * The hash of block 0, read once: it names the chain instance. A local node restarted from genesis keeps its chain
+   * id and redeploys the contracts at the same addresses, but its genesis hash differs.
+   */
+  genesisHash(): Promise<string> {
+    this.genesis ??= this.provider.getBlock(0).then((block) => {
+      if (!block?.hash) {
+        throw new Error('the node returned no genesis block');
+      }
+      return block.hash.toLowerCase();
+    });
+    this.genesis.catch(() => (this.genesis = undefined));
+    return this.genesis;
   }
 
   settlementContract(): SettlementContract {

@@ -40,6 +40,10 @@ export class LedgerEntryEntity {
   @Column('text')
   settlement!: string;
 
+  /** The order's chain instance (genesis block hash); the reconciliation compares only the current one's. */
+  @Column('text', { nullable: true })
+  genesisHash!: string | null;
+
   @Column('text')
   token!: string;
 

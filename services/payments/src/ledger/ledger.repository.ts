@@ -16,6 +16,12 @@ export interface PayeeBalanceRow {
   net: string;
 }
 
+/** One settlement contract on one chain instance (named by its genesis block hash). */
+export interface LedgerScope {
+  settlement: string;
+  genesisHash: string;
+}
+
 export interface Range {
   from?: string;
   to?: string;
@@ -54,22 +60,22 @@ export class LedgerRepository {
     );
   }
 
-  /** Net credit per payee (owners and the platform) booked for one settlement contract. */
-  async payeeBalances(settlement: string): Promise<PayeeBalanceRow[]> {
+  /** Net credit per payee (owners and the platform) booked for one settlement contract on one chain instance. */
+  async payeeBalances(scope: LedgerScope): Promise<PayeeBalanceRow[]> {
     return await this.dataSource.query<PayeeBalanceRow[]>(
       `SELECT account, address, token, (SUM(credit) - SUM(debit))::text AS net
        FROM payments.ledger_entries
-       WHERE settlement = $1 AND account IN ('owner', 'platform')
+       WHERE settlement = $1 AND genesis_hash = $2 AND account IN ('owner', 'platform')
        GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
-      [settlement.toLowerCase()],
+      [scope.settlement.toLowerCase(), scope.genesisHash],
     );
   }
 
-  async totals(settlement: string): Promise<{ debits: string; credits: string }> {
+  async totals(scope: LedgerScope): Promise<{ debits: string; credits: string }> {
     const [row] = await this.dataSource.query<{ debits: string; credits: string }[]>(
       `SELECT COALESCE(SUM(debit), 0)::text AS debits, COALESCE(SUM(credit), 0)::text AS credits
-       FROM payments.ledger_entries WHERE settlement = $1`,
-      [settlement.toLowerCase()],
+       FROM payments.ledger_entries WHERE settlement = $1 AND genesis_hash = $2`,
+      [scope.settlement.toLowerCase(), scope.genesisHash],
     );
     return row;
   }

@@ -75,6 +75,7 @@ export class LedgerService {
         resourceId: order.resourceId,
         chainId: order.chainId,
         settlement: order.settlement,
+        genesisHash: order.genesisHash,
         token: order.token,
         debit: p.amount < 0n ? -p.amount : 0n,
         credit: p.amount > 0n ? p.amount : 0n,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '@tessera/auth';
-import { DomainError } from '@tessera/common';
+import { DomainError, ErrorCode } from '@tessera/common';
 import { ChainService } from '../chain/chain.service';
 import type {
   EarningsReportDto,
@@ -68,10 +68,11 @@ export class ReportsService {
    */
   async reconcile(): Promise<ReconciliationReportDto> {
     const settlement = this.chain.settlement();
-    const [balances, totals] = await Promise.all([
-      this.ledger.payeeBalances(settlement),
-      this.ledger.totals(settlement),
-    ]);
+    const genesisHash = await this.chain.genesisHash().catch((error: unknown) => {
+      throw new DomainError(ErrorCode.UNAVAILABLE, 'The chain node is not answering; try again', [], { cause: error });
+    });
+    const scope = { settlement, genesisHash };
+    const [balances, totals] = await Promise.all([this.ledger.payeeBalances(scope), this.ledger.totals(scope)]);
     const payees: PayeeReconciliationDto[] = await Promise.all(
       balances.map(async (b) => {
         const [credit, withdrawn] = await Promise.all([
@@ -93,6 +94,7 @@ export class ReportsService {
     return {
       settlement,
       chainId: Number(this.chain.chainId),
+      genesisHash,
       totalDebits: totals.debits,
       totalCredits: totals.credits,
       balanced: totals.debits === totals.credits,

@@ -27,6 +27,10 @@ export class OrderEntity {
   @Column('text')
   settlement!: string;
 
+  /** The genesis block hash of the chain the quote was signed for: tells a restarted local chain from this one. */
+  @Column('text', { nullable: true })
+  genesisHash!: string | null;
+
   @Column('text')
   token!: string;
 

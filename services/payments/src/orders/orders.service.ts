@@ -71,10 +71,11 @@ export class OrdersService implements OnApplicationBootstrap, OnModuleDestroy {
       chainId: this.chain.chainId,
     };
     const total = quoteTotal(quote);
-    const [signature, permitNonce, tokenName] = await Promise.all([
+    const [signature, permitNonce, tokenName, genesisHash] = await Promise.all([
       signQuote(this.chain.quoteSigner, quote, settlement),
       this.chain.permitNonce(quote.token, buyer),
       this.chain.tokenName(quote.token),
+      this.chain.genesisHash(),
     ]).catch((error: unknown) => {
       throw new DomainError(ErrorCode.UNAVAILABLE, 'The chain node is not answering; try again', [], { cause: error });
     });
@@ -87,6 +88,7 @@ export class OrdersService implements OnApplicationBootstrap, OnModuleDestroy {
       orderId: quote.orderId.toLowerCase(),
       chainId: Number(quote.chainId),
       settlement: settlement.toLowerCase(),
+      genesisHash,
       token: listing.token,
       resourceId: listing.resourceId,
       resourceIds: quote.resourceIds,

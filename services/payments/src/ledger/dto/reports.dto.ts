@@ -76,6 +76,8 @@ export class PayeeReconciliationDto {
 export class ReconciliationReportDto {
   settlement!: string;
   chainId!: number;
+  /** Hash of the chain's block 0: postings booked on an earlier instance of a restarted local chain are left out. */
+  genesisHash!: string;
   /** Sum of all debits and of all credits in the ledger for this settlement; equal when it balances. */
   totalDebits!: string;
   totalCredits!: string;

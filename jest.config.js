@@ -19,5 +19,11 @@ module.exports = {
       globalSetup: '<rootDir>/test/global-setup.ts',
       slowTestThreshold: 30,
     },
+    {
+      ...base,
+      displayName: 'faults',
+      testMatch: ['<rootDir>/test/faults/**/*.fault-spec.ts'],
+      globalSetup: '<rootDir>/test/global-setup.ts',
+    },
   ],
 };

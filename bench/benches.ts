@@ -4,7 +4,8 @@ import { encryptHashBench } from './figures/encrypt-hash';
 import { eventsBench } from './figures/events';
 import { gasBench } from './figures/gas';
 import { indexerBench } from './figures/indexer';
-import { keyReleaseBench, purchaseToKeyBench } from './figures/pending';
+import { keyReleaseBench } from './figures/key-release';
+import { purchaseToKeyBench } from './figures/purchase-to-key';
 import { searchBench } from './figures/search';
 
 /** Every bench, in run order: the cheap in-process ones first. */

@@ -134,10 +134,13 @@ export interface RunningService {
   stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }>;
 }
 
-/** Starts the built service on a free port with a fresh Kafka group and waits until it listens. */
+/**
+ * Starts the built service on a free port with a fresh Kafka group and waits until it listens. `env.PORT` and
+ * `env.KAFKA_GROUP_ID` pin both, which is how a killed service comes back as the same member of the platform.
+ */
 export async function startService(name: ServiceName, env: NodeJS.ProcessEnv = {}): Promise<RunningService> {
   await ensureBuilt(name);
-  const port = await freePort();
+  const port = env.PORT ? Number(env.PORT) : await freePort();
   const started = Date.now();
   const child = spawn(process.execPath, [distMain(name)], {
     cwd: ROOT,

@@ -37,7 +37,7 @@ function problemsOf(topic: Topic, raw: unknown): string[] {
 
 describe('event contracts', () => {
   it('names every topic <domain>.<event>.v<N> and binds each to a key and value class', () => {
-    expect(ALL_TOPICS).toHaveLength(14);
+    expect(ALL_TOPICS).toHaveLength(15);
     for (const topic of ALL_TOPICS) {
       expect(topic).toMatch(/^[a-z]+\.[a-z]+\.[a-z]+\.v\d+$/);
       expect(TopicPayloads[topic].value).toBeInstanceOf(Function);
@@ -72,6 +72,16 @@ describe('event contracts', () => {
       dataKey: 'plaintext',
     });
     expect(fields.sort()).toEqual(['dataKey', 'payees.0.address']);
+  });
+
+  it('refuses a content released event that carries key material or an unknown release mode', () => {
+    const released = EVENT_EXAMPLES[Topic.DrmContentReleased];
+    expect(decodeEvent(Topic.DrmContentReleased, released).mode).toBe('key');
+    expect(problemsOf(Topic.DrmContentReleased, { ...released, encryptedDataKey: '0x04ab' })).toEqual([
+      'encryptedDataKey',
+    ]);
+    expect(problemsOf(Topic.DrmContentReleased, { ...released, mode: 'preview' })).toEqual(['mode']);
+    expect(partitionKey(Topic.DrmContentReleased, released)).toBe(released.orderId.toLowerCase());
   });
 
   it('rejects non-JSON and non-object payloads', () => {

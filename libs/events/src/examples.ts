@@ -143,4 +143,12 @@ export const EVENT_EXAMPLES: { [T in Topic]: PayloadOf<T> } = {
     reason: 'storage_unavailable',
     failedAt: AT,
   },
+  [Topic.DrmContentReleased]: {
+    licenceId: LICENCE,
+    orderId: ORDER,
+    resourceId: RESOURCE,
+    buyer: BUYER,
+    mode: 'key',
+    releasedAt: AT,
+  },
 };

@@ -33,3 +33,5 @@ export * from './drm/licence-revoked/key';
 export * from './drm/licence-revoked/value';
 export * from './drm/delivery-failed/key';
 export * from './drm/delivery-failed/value';
+export * from './drm/content-released/key';
+export * from './drm/content-released/value';

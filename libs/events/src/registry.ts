@@ -14,6 +14,8 @@ import { PurchaseRevertedKey } from './chain/purchase-reverted/key';
 import { PurchaseRevertedValue } from './chain/purchase-reverted/value';
 import { ResourceAnchoredKey } from './chain/resource-anchored/key';
 import { ResourceAnchoredValue } from './chain/resource-anchored/value';
+import { ContentReleasedKey } from './drm/content-released/key';
+import { ContentReleasedValue } from './drm/content-released/value';
 import { ContentSealedKey } from './drm/content-sealed/key';
 import { ContentSealedValue } from './drm/content-sealed/value';
 import { DeliveryFailedKey } from './drm/delivery-failed/key';
@@ -58,6 +60,7 @@ export const TopicPayloads = {
   [Topic.DrmLicenceGranted]: contract(LicenceGrantedKey, LicenceGrantedValue, byOrder),
   [Topic.DrmLicenceRevoked]: contract(LicenceRevokedKey, LicenceRevokedValue, byOrder),
   [Topic.DrmDeliveryFailed]: contract(DeliveryFailedKey, DeliveryFailedValue, byOrder),
+  [Topic.DrmContentReleased]: contract(ContentReleasedKey, ContentReleasedValue, byOrder),
 } satisfies Record<Topic, unknown>;
 
 type Payloads = typeof TopicPayloads;

@@ -14,6 +14,7 @@ export enum Topic {
   DrmLicenceGranted = 'drm.licence.granted.v1',
   DrmLicenceRevoked = 'drm.licence.revoked.v1',
   DrmDeliveryFailed = 'drm.delivery.failed.v1',
+  DrmContentReleased = 'drm.content.released.v1',
 }
 
 export const ALL_TOPICS: readonly Topic[] = Object.values(Topic);

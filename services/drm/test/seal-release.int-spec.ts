@@ -256,8 +256,41 @@ describe('drm: seal, keys and release against the real stack', () => {
     });
   });
 
+  it('announces a release through the outbox with its licence and order, and no key material', async () => {
+    const data = randomBytes(5000);
+    const sealed = await seal(h, owner, data);
+    const buyer = randomWallet();
+    const licence = await purchase(h, sealed.resourceId, buyer.address);
+    expect(await outboxEvents(h, Topic.DrmContentReleased, licence.orderId)).toEqual([]);
+    const got = await fetchAsBuyer(h, buyer, sealed.resourceId);
+    expect(got.plaintext?.equals(data)).toBe(true);
+
+    const events = await outboxEvents(h, Topic.DrmContentReleased, licence.orderId);
+    expect(events).toEqual([
+      {
+        licenceId: licence.licenceId,
+        orderId: licence.orderId,
+        resourceId: sealed.resourceId,
+        buyer: buyer.address,
+        mode: 'key',
+        releasedAt: expect.any(String),
+      },
+    ]);
+    // Stamped like the audit row, in the same transaction.
+    const audit = await h.pg.query<{ released_at: Date }>(
+      `SELECT released_at FROM drm.release_audit WHERE licence_id = $1`,
+      [licence.licenceId],
+    );
+    expect(new Date(events[0].releasedAt as string)).toEqual(audit.rows[0].released_at);
+    const text = JSON.stringify(events);
+    for (const secret of [got.dataKey!.toString('hex'), got.dataKey!.toString('base64'), got.body.encryptedDataKey]) {
+      expect(text).not.toContain(secret);
+    }
+  });
+
   describe('release refusals', () => {
     let resourceId: string;
+    let orderId: string;
     const buyer = randomWallet();
 
     beforeAll(async () => {
@@ -268,7 +301,7 @@ describe('drm: seal, keys and release against the real stack', () => {
       const none = await call(h, wallet(buyer.address), 'GET', `/content/${resourceId}/download`);
       expect(none.status).toBe(403);
       expect(((await none.json()) as { detail: string }).detail).toMatch(/No licence/);
-      await purchase(h, resourceId, buyer.address);
+      ({ orderId } = await purchase(h, resourceId, buyer.address));
       const thief = randomWallet();
       const res = await call(h, wallet(thief.address), 'POST', `/content/${resourceId}/key`, {
         publicKey: thief.signingKey.publicKey,
@@ -305,6 +338,8 @@ describe('drm: seal, keys and release against the real stack', () => {
         [resourceId],
       );
       expect(quota.rows[0].downloads_remaining).toBe(2); // failed releases used no quota
+      // Nothing was released, so nothing may tell payments it was.
+      expect(await outboxEvents(h, Topic.DrmContentReleased, orderId)).toEqual([]);
     });
 
     it('counts downloads and refuses once the quota is used up', async () => {
@@ -318,6 +353,9 @@ describe('drm: seal, keys and release against the real stack', () => {
         [resourceId],
       );
       expect(audits.rows.map((r: { mode: string }) => r.mode).sort()).toEqual(['key', 'stream']);
+      // One released event per audited release; the refused third download announced nothing.
+      const released = await outboxEvents(h, Topic.DrmContentReleased, orderId);
+      expect(released.map((e) => e.mode)).toEqual(['stream', 'key']);
     });
 
     it('403 with the reason for an expired licence and for a revoked one', async () => {

@@ -327,6 +327,13 @@ describe('cross-tenant isolation of object routes', () => {
     if (!ctx.refundRequestId) {
       throw new Error('no refund request: the refund-requests case did not complete');
     }
+    // The arbiter finds it through the gateway among the open requests; a partner key may not list them.
+    const open = await call(ctx.base, 'GET', '/v1/payments/admin/refund-requests?status=open', { key: ctx.adminKey });
+    expect(open.status).toBe(200);
+    expect(open.body.items).toContainEqual(
+      expect.objectContaining({ id: ctx.refundRequestId, orderId: ctx.purchase.settledOrderId, status: 'open' }),
+    );
+    expectProblem(await call(ctx.base, 'GET', '/v1/payments/admin/refund-requests', { key: ctx.b.key }), 403);
     // An approval would have left it 'submitted', which cannot be rejected; this proves it stayed 'open'.
     const res = await call(ctx.base, 'POST', `/v1/payments/admin/refund-requests/${ctx.refundRequestId}/reject`, {
       key: ctx.adminKey,

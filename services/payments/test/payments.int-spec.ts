@@ -440,6 +440,129 @@ describe('payments: quotes, settlement and the ledger against the real chain', (
         owner.wallet.address.toLowerCase(),
       );
     });
+
+    /** drm reports a storage failure and/or a release of the order's licence, and payments has recorded both. */
+    async function deliveryHistory(
+      q: QuoteResponse,
+      buyer: Wallet,
+      history: { failedAt: Date; releasedAt?: Date },
+    ): Promise<void> {
+      const licence = {
+        licenceId: randomUUID(),
+        orderId: q.order.orderId,
+        resourceId: randomUUID(),
+        buyer: buyer.address,
+      };
+      await world.produce(Topic.DrmDeliveryFailed, {
+        ...licence,
+        reason: 'storage_unavailable',
+        failedAt: history.failedAt.toISOString(),
+      });
+      if (history.releasedAt) {
+        await world.produce(Topic.DrmContentReleased, {
+          ...licence,
+          mode: 'key',
+          releasedAt: history.releasedAt.toISOString(),
+        });
+      }
+      await waitFor(
+        async () => {
+          const { rows } = await world.db.query<{ failures: number; releases: number }>(
+            `SELECT (SELECT COUNT(*)::int FROM payments.delivery_failures WHERE order_id = $1) AS failures,
+                    (SELECT COUNT(*)::int FROM payments.content_releases WHERE order_id = $1) AS releases`,
+            [q.order.orderId],
+          );
+          return rows[0].failures === 1 && rows[0].releases === (history.releasedAt ? 1 : 0);
+        },
+        { timeoutMs: 30_000, what: 'payments to record the delivery history' },
+      );
+    }
+
+    it('refuses a refund for a storage failure the buyer got the content after, saying why', async () => {
+      const { buyer, q } = await settledPurchase();
+      const now = Date.now();
+      await deliveryHistory(q, buyer, { failedAt: new Date(now - 2000), releasedAt: new Date(now - 1000) });
+      const res = await world.call(wallet(buyer.address), 'POST', `/orders/${q.quote.orderId}/refund-requests`, {
+        reason: 'download failed',
+      });
+      expect(res.status).toBe(409);
+      expect(res.body.detail).toMatch(/No integrity failure is recorded, and the content was released at .* after/);
+      expect(res.body.detail).toContain('storage_unavailable');
+      const listed = await world.call(admin(), 'GET', '/admin/refund-requests?limit=200');
+      expect(listed.body.items.map((r: { orderId: string }) => r.orderId)).not.toContain(q.order.orderId);
+    });
+
+    it('accepts a refund for a storage failure no release followed, and lists it for the admin only', async () => {
+      const { buyer, q } = await settledPurchase();
+      const now = Date.now();
+      // An earlier successful download does not help: the latest attempt failed.
+      await deliveryHistory(q, buyer, { releasedAt: new Date(now - 2000), failedAt: new Date(now - 1000) });
+      const res = await world.call(wallet(buyer.address), 'POST', `/orders/${q.quote.orderId}/refund-requests`, {
+        reason: 'the download never finished',
+      });
+      expect(res.status).toBe(201);
+      expect(res.body).toMatchObject({ status: 'open', orderId: q.order.orderId });
+
+      const idsOf = (body: Record<string, any>): string[] => (body.items as { id: string }[]).map((r) => r.id);
+      const open = await world.call(admin(), 'GET', '/admin/refund-requests?status=open');
+      expect(open.status).toBe(200);
+      expect(open.body.items).toContainEqual(
+        expect.objectContaining({
+          id: res.body.id,
+          orderId: q.order.orderId,
+          requestedBy: buyer.address.toLowerCase(),
+          reason: 'the download never finished',
+          status: 'open',
+        }),
+      );
+      expect(open.body.items.every((r: { status: string }) => r.status === 'open')).toBe(true);
+      expect(idsOf((await world.call(admin(), 'GET', '/admin/refund-requests?status=rejected')).body)).not.toContain(
+        res.body.id,
+      );
+
+      expect((await world.call(admin(), 'POST', `/admin/refund-requests/${res.body.id}/reject`)).status).toBe(200);
+      expect(idsOf((await world.call(admin(), 'GET', '/admin/refund-requests?status=open')).body)).not.toContain(
+        res.body.id,
+      );
+      const rejected = await world.call(admin(), 'GET', '/admin/refund-requests?status=rejected');
+      expect(idsOf(rejected.body)).toContain(res.body.id);
+
+      // Page by page, one at a time, the admin sees every request exactly once, newest first.
+      const all = await world.call(admin(), 'GET', '/admin/refund-requests?limit=200');
+      expect(all.body.nextCursor).toBeNull();
+      expect(all.body.items.length).toBeGreaterThanOrEqual(2);
+      expect(all.body.items[0].id).toBe(res.body.id);
+      const paged: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: { status: number; body: Record<string, any> } = await world.call(
+          admin(),
+          'GET',
+          `/admin/refund-requests?limit=1${cursor ? `&cursor=${cursor}` : ''}`,
+        );
+        expect(page.status).toBe(200);
+        paged.push(...idsOf(page.body));
+        cursor = page.body.nextCursor as string | null;
+      } while (cursor);
+      expect(paged).toEqual(idsOf(all.body));
+    });
+
+    it('keeps the refund list to admins and names the bad query field', async () => {
+      const buyer = await world.buyer('0');
+      const byPartner = await world.call(partner(randomUUID()), 'GET', '/admin/refund-requests');
+      expect(byPartner.status).toBe(403);
+      expect(byPartner.body).not.toHaveProperty('items');
+      const byWallet = await world.call(wallet(buyer.address), 'GET', '/admin/refund-requests');
+      expect(byWallet.status).toBe(403);
+      expect(byWallet.body).not.toHaveProperty('items');
+
+      const badStatus = await world.call(admin(), 'GET', '/admin/refund-requests?status=approved');
+      expect(badStatus.status).toBe(400);
+      expect(badStatus.body.errors).toEqual([expect.objectContaining({ field: 'status' })]);
+      const badCursor = await world.call(admin(), 'GET', `/admin/refund-requests?cursor=${randomUUID()}`);
+      expect(badCursor.status).toBe(400);
+      expect(badCursor.body.errors).toEqual([expect.objectContaining({ field: 'cursor' })]);
+    });
   });
 
   describe('bad requests', () => {

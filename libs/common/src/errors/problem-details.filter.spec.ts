@@ -51,6 +51,11 @@ class TestController {
     throw new QueryFailedError('INSERT INTO catalog.resource', [], Object.assign(new Error('dup'), { code: '23505' }));
   }
 
+  @Get('restarting')
+  restarting(): never {
+    throw new Error('Connection terminated unexpectedly');
+  }
+
   @Get('boom')
   boom(): never {
     throw new Error('connect ECONNREFUSED 10.1.2.3:5432 password=hunter2');
@@ -134,6 +139,14 @@ describe('HTTP error handling', () => {
     expect(res.body).toMatchObject({ status: 500, detail: 'Internal server error' });
     expect(res.text).not.toMatch(/hunter2|ECONNREFUSED|10\.1\.2\.3/);
     expect(res.body.requestId).toEqual(expect.any(String));
+  });
+
+  it('answers a lost database connection with 503 and Retry-After, other errors without it', async () => {
+    const res = await request(server()).get('/t/restarting').expect(503);
+    expect(res.headers['retry-after']).toBe('2');
+    expect(res.body).toMatchObject({ status: 503, code: 'UNAVAILABLE' });
+    const missing = await request(server()).get('/t/missing').expect(404);
+    expect(missing.headers['retry-after']).toBeUndefined();
   });
 
   it('answers unknown routes with 404 problem+json', async () => {

@@ -5,6 +5,12 @@ import { type Observable, of, throwError } from 'rxjs';
 import { isTransientError, toProblemDetails } from './problem-details';
 
 /**
+ * Sent with every 503: the faults behind one (a dependency restarting, a broker election) clear in seconds, and
+ * the header tells a client to come back rather than give up.
+ */
+export const RETRY_AFTER_SECONDS = 2;
+
+/**
  * The single exception filter: HTTP errors become `application/problem+json`; Kafka handler
  * errors are either retried (transient) or logged and skipped so one bad event cannot block a
  * partition forever.
@@ -29,6 +35,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       // A stream already started; the only honest signal left is to cut the connection.
       res.destroy();
       return undefined;
+    }
+    if (body.status === 503) {
+      res.setHeader('retry-after', String(RETRY_AFTER_SECONDS));
     }
     res.status(body.status).type('application/problem+json').send(JSON.stringify(body));
     return undefined;

@@ -100,10 +100,12 @@ export function isTransientError(error: unknown): boolean {
     return error.code === ErrorCode.UNAVAILABLE;
   }
   const code = pgCode(error) ?? (error as { code?: unknown } | undefined)?.code;
-  return (
-    typeof code === 'string' &&
-    (PG_TRANSIENT.has(code) || ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE'].includes(code))
-  );
+  if (typeof code === 'string') {
+    return PG_TRANSIENT.has(code) || ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE'].includes(code);
+  }
+  // node-postgres reports a dropped or unobtainable connection without a code; these are its exact messages.
+  const message = error instanceof Error ? error.message : '';
+  return /^(Connection terminated|timeout exceeded when trying to connect)/.test(message);
 }
 
 function problem(code: ErrorCode, detail: string, errors: FieldError[] = [], status = statusOf(code)): ProblemDetails {

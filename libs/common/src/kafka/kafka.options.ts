@@ -26,8 +26,10 @@ export function kafkaMicroserviceOptions(settings: KafkaMicroserviceSettings): K
       consumer: {
         groupId: settings.groupId ?? base,
         allowAutoTopicCreation: true,
-        sessionTimeout: 30_000,
-        heartbeatInterval: 3_000,
+        // A member that dies without leaving (kill -9, a lost host) holds its partitions until its session
+        // expires; 10 s bounds that stall while still riding out a busy event loop (heartbeats every second).
+        sessionTimeout: 10_000,
+        heartbeatInterval: 1_000,
       },
       // A new group starts from the beginning so no event written before its first boot is missed.
       subscribe: { fromBeginning: true },

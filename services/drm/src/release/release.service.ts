@@ -21,7 +21,7 @@ import { watermarkKind } from '../watermark/watermark-kind';
 import { KeyReleaseRequestDto, KeyReleaseResponseDto } from './dto/release.dto';
 
 type FailureReason = PayloadOf<Topic.DrmDeliveryFailed>['reason'];
-type ReleaseMode = 'key' | 'stream';
+type ReleaseMode = PayloadOf<Topic.DrmContentReleased>['mode'];
 
 interface Grant {
   licence: LicenceRecord;
@@ -200,7 +200,11 @@ export class ReleaseService {
     return { licence: usable, content };
   }
 
-  /** The audit row and the quota decrement commit together, before anything is released. */
+  /**
+   * The audit row, the quota decrement and the released event commit together, before anything is released.
+   * The audit row and the event share one application-clock timestamp, the clock `failedAt` is read from, so
+   * payments can tell whether a failure came after this release.
+   */
   private async audit(grant: Grant, wallet: string, mode: ReleaseMode, requestId: string): Promise<void> {
     let taken = true;
     try {
@@ -209,10 +213,20 @@ export class ReleaseService {
         if (!taken) {
           return;
         }
+        const releasedAt = new Date();
         await manager.query(
-          `INSERT INTO drm.release_audit (licence_id, content_id, wallet, mode, request_id) VALUES ($1, $2, $3, $4, $5)`,
-          [grant.licence.id, grant.content.id, wallet, mode, requestId],
+          `INSERT INTO drm.release_audit (licence_id, content_id, wallet, mode, request_id, released_at)
+           VALUES ($1, $2, $3, $4, $5, $6)`,
+          [grant.licence.id, grant.content.id, wallet, mode, requestId, releasedAt],
         );
+        await this.outbox.emit(manager, Topic.DrmContentReleased, grant.licence.orderId, {
+          licenceId: grant.licence.id,
+          orderId: grant.licence.orderId,
+          resourceId: grant.licence.resourceId,
+          buyer: grant.licence.buyer,
+          mode,
+          releasedAt: releasedAt.toISOString(),
+        });
       });
     } catch (error) {
       this.logger.error({ err: error, licenceId: grant.licence.id }, 'release audit could not be written');

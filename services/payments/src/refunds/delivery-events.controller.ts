@@ -17,4 +17,11 @@ export class DeliveryEventsController {
       this.refunds.onDeliveryFailed(m, e),
     );
   }
+
+  @EventPattern(Topic.DrmContentReleased)
+  async contentReleased(@Payload() payload: unknown, @Ctx() ctx: KafkaContext): Promise<void> {
+    await this.intake.consume('payments.refunds', Topic.DrmContentReleased, payload, ctx, (m, e) =>
+      this.refunds.onContentReleased(m, e),
+    );
+  }
 }

@@ -1,6 +1,7 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
-export type RefundRequestStatus = 'open' | 'submitted' | 'rejected' | 'failed';
+export const REFUND_REQUEST_STATUSES = ['open', 'submitted', 'rejected', 'failed'] as const;
+export type RefundRequestStatus = (typeof REFUND_REQUEST_STATUSES)[number];
 
 /** A buyer's request for a refund, decided by an admin acting as arbiter. */
 @Entity({ name: 'refund_requests' })

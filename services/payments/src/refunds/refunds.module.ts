@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { EventIntake } from '../messaging/event-intake';
 import { OrdersModule } from '../orders/orders.module';
+import { ContentReleaseEntity } from './content-release.entity';
 import { DeliveryEventsController } from './delivery-events.controller';
 import { DeliveryFailureEntity } from './delivery-failure.entity';
 import { RefundRequestEntity } from './refund-request.entity';
@@ -9,7 +10,7 @@ import { RefundsController } from './refunds.controller';
 import { RefundsService } from './refunds.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([RefundRequestEntity, DeliveryFailureEntity]), OrdersModule],
+  imports: [TypeOrmModule.forFeature([RefundRequestEntity, DeliveryFailureEntity, ContentReleaseEntity]), OrdersModule],
   controllers: [RefundsController, DeliveryEventsController],
   providers: [RefundsService, EventIntake],
 })

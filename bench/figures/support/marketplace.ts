@@ -6,11 +6,11 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { type Quote, settlementInterface, tesseraTokenInterface } from '@tessera/chain';
-import { parseUnits, Signature, type TypedDataField, Wallet } from 'ethers';
+import { settlementInterface, tesseraTokenInterface } from '@tessera/chain';
+import { parseUnits, Signature, Wallet } from 'ethers';
 import { type Credentials, describeReply, type Reply } from '../../../test/e2e/support/gateway-client';
 import { type Platform, startPlatform } from '../../../test/e2e/support/platform';
-import { MarketplaceStory } from '../../../test/e2e/support/story';
+import { MarketplaceStory, type QuoteReply, quoteStruct } from '../../../test/e2e/support/story';
 import { waitFor } from '../../../test/support/service-process';
 
 const PRICE = parseUnits('1', 18);
@@ -23,16 +23,6 @@ const SETUP_TIMEOUT_MS = 30_000;
 interface Receipt {
   status: string;
   blockNumber: string;
-}
-
-interface QuoteReply {
-  quote: Record<string, string> & { resourceIds: string[]; payees: { account: string; amount: string }[] };
-  quoteSignature: string;
-  permitTypedData: {
-    domain: Record<string, unknown>;
-    types: Record<string, TypedDataField[]>;
-    message: Record<string, unknown>;
-  };
 }
 
 export interface Purchase {
@@ -69,20 +59,6 @@ export interface Marketplace {
   /** The platform's own indexer replica: whether it leads (the replica that confirms purchases), and its depth. */
   indexerStatus(): Promise<{ leader: boolean; confirmations: number }>;
   close(): Promise<void>;
-}
-
-function quoteStruct(q: QuoteReply['quote']): Quote {
-  return {
-    orderId: q.orderId,
-    resourceIds: q.resourceIds,
-    buyer: q.buyer,
-    payees: q.payees.map((p) => ({ account: p.account, amount: BigInt(p.amount) })),
-    fee: BigInt(q.fee),
-    token: q.token,
-    licenceHash: q.licenceHash,
-    expiry: BigInt(q.expiry),
-    chainId: BigInt(q.chainId),
-  };
 }
 
 /**

@@ -72,7 +72,8 @@ interface Published {
   contentRoot: string;
 }
 
-interface QuoteReply {
+/** What `POST /v1/quotes` answers (the parts clients use). */
+export interface QuoteReply {
   order: { orderId: string; status: string };
   quote: Record<string, string> & { resourceIds: string[]; payees: { account: string; amount: string }[] };
   quoteSignature: string;
@@ -107,7 +108,8 @@ function merkleRoot(bytes: Buffer, segmentSize?: number): string {
   return `0x${new MerkleHasher(segmentSize).update(bytes).digest().root.toString('hex')}`;
 }
 
-function quoteStruct(q: QuoteReply['quote']): Quote {
+/** The quote as the contract takes it (amounts back to bigint). */
+export function quoteStruct(q: QuoteReply['quote']): Quote {
   return {
     orderId: q.orderId,
     resourceIds: q.resourceIds,

@@ -2,9 +2,10 @@
 // permit, and every answer a client got is classified. Nothing here waits for settlement; the invariants do.
 import { randomInt } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { connectSettlement, type Quote } from '@tessera/chain';
-import { Signature, type TypedDataField } from 'ethers';
+import { connectSettlement } from '@tessera/chain';
+import { Signature } from 'ethers';
 import type { Reply } from '../../e2e/support/gateway-client';
+import { type QuoteReply, quoteStruct } from '../../e2e/support/story';
 import type { ChainGate } from './faults';
 import type { Buyer, FaultWorld } from './world';
 
@@ -62,30 +63,6 @@ export class ClientLog {
       into.push(`${what}: ${reply.status} ${reply.bytes.toString('utf8').slice(0, 200)}`);
     }
   }
-}
-
-interface QuoteReply {
-  quote: Record<string, string> & { resourceIds: string[]; payees: { account: string; amount: string }[] };
-  quoteSignature: string;
-  permitTypedData: {
-    domain: Record<string, unknown>;
-    types: Record<string, TypedDataField[]>;
-    message: Record<string, unknown>;
-  };
-}
-
-function quoteStruct(q: QuoteReply['quote']): Quote {
-  return {
-    orderId: q.orderId,
-    resourceIds: q.resourceIds,
-    buyer: q.buyer,
-    payees: q.payees.map((p) => ({ account: p.account, amount: BigInt(p.amount) })),
-    fee: BigInt(q.fee),
-    token: q.token,
-    licenceHash: q.licenceHash,
-    expiry: BigInt(q.expiry),
-    chainId: BigInt(q.chainId),
-  };
 }
 
 /** Calls the gateway until the expected status, retrying what a well-behaved client retries. */

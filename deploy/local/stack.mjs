@@ -198,7 +198,7 @@ async function main(argv) {
           `  status [--json]   pid, health and address of each part (exit 1 if any is down)\n` +
           `  start <part>      start one part\n` +
           `  stop <part>       stop one part\n` +
-          `  env [--json]      print DATABASE_URL, KAFKA_BROKERS, S3_*, RPC_URL, CHAIN_ID\n` +
+          `  env [--json]      print DATABASE_URL, KAFKA_BROKERS, S3_*, RPC_URL, RPC_WS_URL, CHAIN_ID\n` +
           `parts: ${PARTS.join(', ')}\n`,
       );
       return command ? 2 : 0;

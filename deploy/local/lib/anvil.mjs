@@ -50,7 +50,7 @@ export function anvilPart(cfg) {
     logFile,
     address: `${cfg.host}:${port}`,
     describe: () => `${rpc} (chain id ${cfg.chainId})`,
-    env: () => ({ RPC_URL: rpc, CHAIN_ID: String(cfg.chainId) }),
+    env: () => ({ RPC_URL: rpc, RPC_WS_URL: rpc.replace(/^http/, 'ws'), CHAIN_ID: String(cfg.chainId) }),
     pid: () => ownedPid(pidFile, isOurs),
     ready: async () => (await chainId()) === cfg.chainId,
     async answering() {

@@ -3,6 +3,7 @@
 import { createDataSourceOptions, initializeDataSource, quoteSchema } from '@tessera/common/database/data-source';
 import { InboxService } from '@tessera/common/messaging/inbox.service';
 import { createMessagingTablesV1 } from '@tessera/common/messaging/messaging-tables';
+import { OutboxRelay } from '@tessera/common/messaging/outbox.relay';
 import { OutboxService } from '@tessera/common/messaging/outbox.service';
 import { createKafka } from '@tessera/common/kafka/kafka.client';
 import { ensureTopics } from '@tessera/common/kafka/topics';
@@ -257,5 +258,32 @@ describe('outbox relay and inbox', () => {
       `outbox: 1000 written (500 committed), ${publishedAtKill} published before SIGKILL, ` +
         `${deliveries.length} deliveries, ${duplicates} duplicates skipped by the inbox, all consumed in ${deliveredMs} ms`,
     );
+  });
+
+  it('publishes a commit of its own process at once, not after the idle poll, and never a rolled-back one', async () => {
+    // Once it finds the outbox empty the relay sleeps a one-minute idle poll: only the commit can wake it sooner.
+    const relay = new OutboxRelay({ dataSource, kafka, idlePollMs: 60_000, topicPrefix: PREFIX });
+    relay.start();
+    try {
+      await new Promise((r) => setTimeout(r, 3_000));
+      const outbox = new OutboxService();
+      await dataSource
+        .transaction(async (manager) => {
+          await outbox.emit(manager, TOPICS[0], 'rolled-back', payload(TOPICS[0], 9_001));
+          throw new Error('roll back');
+        })
+        .catch(() => undefined);
+      const id = await dataSource.transaction((manager) =>
+        outbox.emit(manager, TOPICS[0], 'woken', payload(TOPICS[0], 9_002)),
+      );
+      await waitFor(() => Promise.resolve(deliveries.some((d) => d.eventId === id)), {
+        timeoutMs: 20_000,
+        intervalMs: 50,
+        what: 'the committed event to reach the consumer before the idle poll ends',
+      });
+      expect(relay.published).toBe(1);
+    } finally {
+      await relay.stop();
+    }
   });
 });

@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { EventHeader } from '@tessera/events/topic';
 import { type Kafka, type Message, Partitioners, type Producer } from 'kafkajs';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntitySubscriberInterface, TransactionCommitEvent, TransactionRollbackEvent } from 'typeorm';
+import { OUTBOX_WRITTEN } from './outbox.service';
 import { schemaOf } from './schema-of';
 
 export interface OutboxRelaySettings {
@@ -9,7 +10,10 @@ export interface OutboxRelaySettings {
   kafka: Kafka;
   /** Rows claimed, sent in one Kafka request and marked published in one UPDATE (default 500). */
   batchSize?: number;
-  /** Upper bound of the poll interval once the outbox is empty; it is the worst idle publish delay. */
+  /**
+   * Upper bound of the poll interval once the outbox is empty. Commits through this process's data source wake
+   * the relay at once, so this only bounds the delay for rows written by other processes (or replicas).
+   */
   idlePollMs?: number;
   retentionHours?: number;
   /** Prepended to every topic name, to isolate a test run on a shared cluster. */
@@ -44,6 +48,11 @@ export class OutboxRelay {
   private running = false;
   private loop?: Promise<void>;
   private wake?: () => void;
+  /** The loop sleeps after finding the outbox empty (so a commit should wake it), not between busy batches. */
+  private idle = false;
+  /** A commit arrived while a batch was being claimed: its rows may have missed that claim's snapshot. */
+  private nudged = false;
+  private readonly commits: EntitySubscriberInterface;
   private failing = false;
   private connected = false;
   private lastSweep = 0;
@@ -54,6 +63,21 @@ export class OutboxRelay {
     this.table = `${schemaOf(settings.dataSource)}.outbox`;
     this.batchSize = settings.batchSize ?? 500;
     this.idlePollMs = settings.idlePollMs ?? 200;
+    // Waking on our own commits replaces a NOTIFY per transaction (which serialises commits on a global lock) and
+    // leaves busy batching alone: only an idle relay is woken; a busy one keeps its short cadence.
+    this.commits = {
+      afterTransactionCommit: (event: TransactionCommitEvent) => {
+        if (!event.queryRunner.isTransactionActive && event.queryRunner.data?.[OUTBOX_WRITTEN]) {
+          delete event.queryRunner.data[OUTBOX_WRITTEN];
+          this.nudge();
+        }
+      },
+      afterTransactionRollback: (event: TransactionRollbackEvent) => {
+        if (!event.queryRunner.isTransactionActive) {
+          delete event.queryRunner.data?.[OUTBOX_WRITTEN];
+        }
+      },
+    };
   }
 
   /** Starts publishing in the background; Kafka being down at boot only delays publication. */
@@ -68,11 +92,17 @@ export class OutboxRelay {
       retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 5_000 },
     });
     this.running = true;
+    this.settings.dataSource.subscribers.push(this.commits);
     this.loop = this.run();
   }
 
   async stop(): Promise<void> {
     this.running = false;
+    const subscribers = this.settings.dataSource.subscribers;
+    const at = subscribers.indexOf(this.commits);
+    if (at >= 0) {
+      subscribers.splice(at, 1);
+    }
     this.wake?.();
     await this.loop;
     if (this.connected) {
@@ -148,13 +178,29 @@ export class OutboxRelay {
           this.failing = true;
         }
       }
-      if (sent === this.batchSize) {
+      const nudged = this.nudged;
+      this.nudged = false;
+      if (this.failing) {
+        delay = Math.min(delay * 2, this.idlePollMs);
+      } else if (sent === this.batchSize || (nudged && sent === 0)) {
         delay = BUSY_POLL_MS;
-        continue; // more rows are waiting
+        continue; // more rows are waiting, or a commit may have landed after the claim's snapshot
+      } else {
+        // An empty outbox sleeps the idle poll: this process's commits wake it, and the poll finds other writers' rows.
+        delay = sent > 0 ? BUSY_POLL_MS : this.idlePollMs;
       }
-      // Writers no longer signal commits (see tuneOutboxV2), so an empty outbox is polled with backoff.
-      delay = sent > 0 ? BUSY_POLL_MS : Math.min(delay * 2, this.idlePollMs);
+      this.idle = sent === 0 && !this.failing;
       await this.sleep(delay);
+      this.idle = false;
+    }
+  }
+
+  /** A transaction that wrote outbox rows committed in this process. */
+  private nudge(): void {
+    if (this.idle) {
+      this.wake?.();
+    } else {
+      this.nudged = true;
     }
   }
 

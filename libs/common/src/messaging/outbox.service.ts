@@ -5,6 +5,9 @@ import type { EntityManager } from 'typeorm';
 import { currentRequestId } from '../http/request-context';
 import { schemaOf } from './schema-of';
 
+/** Set in a transaction's `QueryRunner.data` once it wrote outbox rows; the relay wakes when such a transaction commits. */
+export const OUTBOX_WRITTEN = 'tessera.outboxWritten';
+
 /** One event for `emitMany`; `id` fixes the event id (e.g. derived from the chain) instead of a fresh uuid. */
 export type OutboxEvent = {
   [T in Topic]: { id?: string; topic: T; key: string; value: PayloadOf<T>; headers?: Record<string, string> };
@@ -58,6 +61,7 @@ export class OutboxService {
        ORDER BY a.ord`,
       [toJson(rows)],
     );
+    manager.queryRunner.data[OUTBOX_WRITTEN] = true;
     return rows.map((r) => r.id);
   }
 }

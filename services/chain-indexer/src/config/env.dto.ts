@@ -18,6 +18,14 @@ export class ChainIndexerEnvDto extends WithRpcEnv(BaseEnvDto) {
   @Min(100)
   RPC_TIMEOUT_MS = 10_000;
 
+  /**
+   * The node's WebSocket endpoint. When set, the indexer subscribes to new heads and reacts to each block at once;
+   * it still polls every INDEXER_POLL_INTERVAL_MS and reads everything over RPC_URL.
+   */
+  @IsOptional()
+  @IsUrl({ protocols: ['ws', 'wss'], require_tld: false, require_protocol: true }, { message: 'must be a ws(s) URL' })
+  RPC_WS_URL?: string;
+
   /** Defaults to the deployment file of CHAIN_ID (see `readDeployment`). */
   @IsOptional()
   @IsEthereumAddress({ message: 'must be an address' })
@@ -48,6 +56,7 @@ export class ChainIndexerEnvDto extends WithRpcEnv(BaseEnvDto) {
   @IsBoolean()
   INDEXER_ENABLED = true;
 
+  /** The wait between polls of an idle chain; new heads over RPC_WS_URL end it early. */
   @EnvInt()
   @IsInt()
   @Min(10)

@@ -6,6 +6,7 @@ import type { EntityManager } from 'typeorm';
 import { ChainIndexerEnvDto, confirmationsOf } from '../config/env.dto';
 import { AdaptiveRange } from './adaptive-range';
 import { chainEventKey, type EmissionKind, emissionId } from './event-id';
+import { HeadWatcher } from './head-watcher';
 import { indexerMetrics } from './indexer.metrics';
 import { type BlockRow, type CursorRow, type EventRow, IndexerRepository } from './indexer.repository';
 import { LeaderLock } from './leader-lock';
@@ -47,6 +48,11 @@ export class IndexerService implements OnApplicationBootstrap, OnModuleDestroy {
   private running = false;
   private loop?: Promise<void>;
   private wake?: () => void;
+  /** Waiting for the next poll of a caught-up chain (the only wait a new head ends). */
+  private idle = false;
+  /** A new head arrived while a tick ran: the next poll wait is skipped. */
+  private poked = false;
+  private readonly heads?: HeadWatcher;
   private lastHead: number | null = null;
   private halted: string | null = null;
   /** Whether this process has checked that the stored index belongs to the chain and contract it sees. */
@@ -66,6 +72,9 @@ export class IndexerService implements OnApplicationBootstrap, OnModuleDestroy {
     });
     this.range = new AdaptiveRange(env.INDEXER_CHUNK_INITIAL, 1, env.INDEXER_CHUNK_MAX);
     this.lock = new LeaderLock(env.DATABASE_URL, env.CHAIN_ID, () => this.wake?.());
+    if (env.RPC_WS_URL) {
+      this.heads = new HeadWatcher(env.RPC_WS_URL, () => this.poke());
+    }
   }
 
   onApplicationBootstrap(): void {
@@ -73,11 +82,13 @@ export class IndexerService implements OnApplicationBootstrap, OnModuleDestroy {
       return;
     }
     this.running = true;
+    this.heads?.start();
     this.loop = this.run();
   }
 
   async onModuleDestroy(): Promise<void> {
     this.running = false;
+    this.heads?.stop();
     this.wake?.();
     await this.loop;
     await this.lock.release();
@@ -159,9 +170,12 @@ export class IndexerService implements OnApplicationBootstrap, OnModuleDestroy {
         backoff = Math.min(backoff * 2, 10_000);
         continue;
       }
-      if (!progressed) {
+      if (!progressed && !this.poked) {
+        this.idle = true;
         await this.sleep(this.env.INDEXER_POLL_INTERVAL_MS);
+        this.idle = false;
       }
+      this.poked = false;
     }
     indexerMetrics.leader.set({ chain_id: this.chainId }, 0);
   }
@@ -573,6 +587,15 @@ export class IndexerService implements OnApplicationBootstrap, OnModuleDestroy {
       return 0;
     }
     return checkpointTime ? Math.max(0, (Date.now() - checkpointTime.getTime()) / 1000) : 0;
+  }
+
+  /** A new head: end the poll wait, or skip the next one if a tick is running. Error backoffs are left alone. */
+  private poke(): void {
+    if (this.idle) {
+      this.wake?.();
+    } else {
+      this.poked = true;
+    }
   }
 
   private sleep(ms: number): Promise<void> {

@@ -74,6 +74,7 @@ export class EventCollector {
 export function indexerEnv(anvil: Anvil, settlement: string, startBlock: number, extra: NodeJS.ProcessEnv = {}) {
   return {
     RPC_URL: anvil.url,
+    RPC_WS_URL: anvil.url.replace(/^http/, 'ws'),
     CHAIN_ID: String(anvil.chainId),
     SETTLEMENT_ADDRESS: settlement,
     INDEXER_START_BLOCK: String(startBlock),

@@ -1,4 +1,5 @@
-import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
+import { Agent as HttpAgent, type ClientRequest, type IncomingMessage, type ServerResponse } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
 import type { Socket } from 'node:net';
 import { Injectable, Logger } from '@nestjs/common';
 import { INTERNAL_TOKEN_HEADER, InternalTokenSigner, type Principal, resolveInternalPrivateJwk } from '@tessera/auth';
@@ -35,10 +36,15 @@ export class ProxyService {
     this.signer = new InternalTokenSigner({ privateJwk: resolveInternalPrivateJwk(undefined, env.NODE_ENV) });
     const urls = upstreamUrls(env);
     for (const service of UPSTREAM_SERVICES) {
+      // Without an agent every proxied request opens a connection and the caller gets `Connection: close`. Idle
+      // sockets expire a second before the service's Keep-Alive timeout (Node reads the hint), so a reused socket
+      // is not one the service is closing.
+      const Agent = urls[service].startsWith('https:') ? HttpsAgent : HttpAgent;
       this.proxies.set(
         service,
         createProxyMiddleware<IncomingMessage, ServerResponse>({
           target: urls[service],
+          agent: new Agent({ keepAlive: true, maxSockets: 256 }),
           changeOrigin: true,
           xfwd: true,
           proxyTimeout: env.PROXY_TIMEOUT_MS,

@@ -11,7 +11,11 @@ module.exports = {
   maxWorkers: 1,
   testTimeout: 120000,
   projects: [
-    { ...base, displayName: 'unit', testMatch: ['<rootDir>/{libs,services,contracts,scripts}/**/src/**/*.spec.ts'] },
+    {
+      ...base,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/{libs,services,contracts,scripts,cli}/**/src/**/*.spec.ts'],
+    },
     {
       ...base,
       displayName: 'integration',

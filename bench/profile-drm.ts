@@ -5,6 +5,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { Readable } from 'node:stream';
+import { Kafka } from 'kafkajs';
+import { announceResource } from '../services/drm/test/support/drm-harness';
 import { internalHeaders, partner } from '../test/support/auth';
 import { bringUpStack, ROOT } from './lib/stack';
 
@@ -46,14 +48,19 @@ async function main(): Promise<void> {
     });
     child.on('exit', () => reject(new Error('drm exited during boot')));
   });
+  // drm seals only under resources catalog announced; announce them the way catalog's relay does.
+  const producer = new Kafka({ clientId: 'bench-prof-drm', brokers: process.env.KAFKA_BROKERS!.split(',') }).producer();
+  await producer.connect();
+  const owner = randomUUID();
   for (let i = 0; i < uploads; i++) {
+    const resourceId = await announceResource({ producer }, owner);
     const t0 = Date.now();
     const res = await fetch(
-      `http://127.0.0.1:${PORT}/content?resourceId=${randomUUID()}&mediaType=application/octet-stream`,
+      `http://127.0.0.1:${PORT}/content?resourceId=${resourceId}&mediaType=application/octet-stream`,
       {
         method: 'POST',
         headers: {
-          ...(await internalHeaders('drm', partner(randomUUID()))),
+          ...(await internalHeaders('drm', partner(owner))),
           'content-type': 'application/octet-stream',
         },
         body: Readable.toWeb(source(SIZE)) as ReadableStream,
@@ -62,6 +69,7 @@ async function main(): Promise<void> {
     );
     process.stdout.write(`seal ${res.status} in ${Date.now() - t0} ms\n`);
   }
+  await producer.disconnect();
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.kill('SIGTERM');
   await exited;

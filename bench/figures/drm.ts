@@ -31,17 +31,19 @@ export const drmBench: Bench = {
     try {
       const { benchDrm } = await import('../../services/drm/src/bench/drm-bench');
       const { internalHeaders, partner, wallet } = await import('../../test/support/auth');
-      const { purchase, randomWallet } = await import('../../services/drm/test/support/drm-harness');
+      const { announceResource, purchase, randomWallet } = await import('../../services/drm/test/support/drm-harness');
       const runs: Awaited<ReturnType<typeof benchDrm>>[] = [];
       const started = Date.now();
       // One warm-up, then up to 4 timed runs while the budget lasts (each run is put, seal, get, download).
       for (let i = 0; i < 5 && (i < 2 || Date.now() - started < budgetMs * 0.6); i++) {
         const buyer = randomWallet();
+        const owner = randomUUID();
         const r = await benchDrm({
           drmUrl: h.service.url,
           s3: h.s3,
           bucket: h.bucket,
-          ownerHeaders: await internalHeaders('drm', partner(randomUUID())),
+          createResource: () => announceResource(h, owner),
+          ownerHeaders: await internalHeaders('drm', partner(owner)),
           buyerHeaders: () => internalHeaders('drm', wallet(buyer.address)),
           grant: async (resourceId) => {
             await purchase(h, resourceId, buyer.address);

@@ -50,7 +50,7 @@ export const FIGURES: readonly FigureSpec[] = [
     name: 'indexer_backfill_eps',
     unit: 'events/s',
     group: 'indexer',
-    baseline: 'raw eth_getLogs',
+    baseline: 'raw eth_getLogs, plain fetch',
     target: { kind: 'atLeast', value: 5000 },
   },
   {

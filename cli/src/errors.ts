@@ -7,6 +7,8 @@ export enum ExitCode {
   NotFound = 4,
   Conflict = 5,
   Integrity = 6,
+  /** A wait ran out of time before the awaited state; the operation may still complete later. */
+  Pending = 7,
 }
 
 export class CliError extends Error {
@@ -20,9 +22,9 @@ export class CliError extends Error {
   }
 }
 
-/** An HTTP status from the gateway, as the exit code a script would branch on. */
+/** An HTTP status (and the problem's `code`, e.g. `INTEGRITY`) as the exit code a script would branch on. */
 export function exitCodeOfStatus(status: number, code?: string): ExitCode {
-  if (code === 'integrity') {
+  if (code?.toUpperCase() === 'INTEGRITY') {
     return ExitCode.Integrity;
   }
   switch (status) {
@@ -35,6 +37,8 @@ export function exitCodeOfStatus(status: number, code?: string): ExitCode {
       return ExitCode.NotFound;
     case 409:
       return ExitCode.Conflict;
+    case 422:
+      return ExitCode.Integrity;
     default:
       return ExitCode.Other;
   }

@@ -1,13 +1,13 @@
 // `tessera`: the partner and buyer command line. It talks to the gateway only (GATEWAY_URL).
 import 'reflect-metadata';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { type CliConfig, gatewayUrl, loadConfig } from './config';
 import { CliError, ExitCode } from './errors';
 import { GatewayClient } from './gateway-client';
 import { createOutput, type Output } from './output';
 import { login } from './commands/account';
-import { download, publish } from './commands/content';
-import { buy, earnings, orders, search } from './commands/market';
+import { download, type DownloadOptions, publish } from './commands/content';
+import { buy, type BuyOptions, earnings, orders, search } from './commands/market';
 
 interface GlobalOptions {
   json?: boolean;
@@ -28,6 +28,14 @@ function context(program: Command): { client: GatewayClient; config: CliConfig; 
     chainId,
   });
   return { client, config, out: createOutput(Boolean(opts.json)) };
+}
+
+function parseSeconds(value: string): number {
+  const seconds = Number(value);
+  if (!Number.isFinite(seconds) || seconds < 0) {
+    throw new InvalidArgumentError('expected a number of seconds (0 or more)');
+  }
+  return seconds;
 }
 
 function build(): Command {
@@ -84,7 +92,9 @@ function build(): Command {
       'chain RPC the wallet sends its transactions to',
       process.env.RPC_URL ?? 'http://127.0.0.1:18545',
     )
-    .action(async (resourceId: string, opts: { maxPrice?: string; rpcUrl: string }) => {
+    .option('--wait', 'report the order only once it has settled (exit 7 if --timeout passes first)')
+    .addOption(new Option('--timeout <seconds>', 'how long --wait waits').default(600).argParser(parseSeconds))
+    .action(async (resourceId: string, opts: BuyOptions) => {
       const { client, out } = context(program);
       await buy(client, out, resourceId, opts);
     });
@@ -93,9 +103,14 @@ function build(): Command {
     .command('download <resourceId>')
     .description('download licensed content, decrypt it locally and verify its Merkle root')
     .requiredOption('-o, --output <file>', 'where to write the plaintext')
-    .action(async (resourceId: string, opts: { output: string }) => {
+    .addOption(
+      new Option('--timeout <seconds>', 'how long to wait for the licence of a paid order that is not granted yet')
+        .default(60)
+        .argParser(parseSeconds),
+    )
+    .action(async (resourceId: string, opts: DownloadOptions) => {
       const { client, out } = context(program);
-      await download(client, out, resourceId, opts.output);
+      await download(client, out, resourceId, opts);
     });
 
   program

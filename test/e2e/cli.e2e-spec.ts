@@ -1,16 +1,32 @@
-// The `tessera` CLI as a real process against a real gateway (with catalog and drm behind it).
+// The `tessera` CLI as a real process against a real gateway (alone, or with the whole platform and anvil).
 import { execFile } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DEFAULT_SEGMENT_SIZE, MerkleHasher } from '@tessera/crypto';
-import { call, type Stack, startStack } from '../../services/gateway/test/support/gateway';
-import { ROOT } from '../support/service-process';
+import { DEFAULT_SEGMENT_SIZE } from '@tessera/crypto';
+import type { Wallet } from 'ethers';
+import { call, startStack } from '../../services/gateway/test/support/gateway';
+import { ROOT, waitFor } from '../support/service-process';
 import { datasetInput } from '../../services/catalog/test/support/catalog-client';
+import { startPlatform } from './support/platform';
+import { LOCAL_SIWE_DOMAIN, merkleRoot, platformStory, TSR } from './support/story';
 
 const BIN = path.join(ROOT, 'cli', 'bin', 'tessera.cjs');
 const MB = 1024 * 1024;
+const CONFIRMATIONS = 2;
+const PRICE = TSR('12.5');
+
+/** A model for sale at PRICE. */
+function modelInput(name: string): Record<string, unknown> {
+  return {
+    kind: 'model',
+    name,
+    metadata: { framework: 'onnx', task: 'classification', parameters: 13_000_000 },
+    licence: { commercialUse: true, derivatives: false, redistribution: false, attribution: true },
+    pricing: { model: 'fixed', price: PRICE.toString() },
+  };
+}
 
 interface Run {
   code: number;
@@ -32,30 +48,63 @@ function tessera(args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
   });
 }
 
-/** A gateway with `services` behind it and a fresh CLI home per suite. */
-function withStack(services: Parameters<typeof startStack>[0]): {
-  stack: () => Stack;
+/** Writes the wallet's key file (owner-only) into `home` and signs the wallet in from it. */
+async function walletLogin(wallet: Wallet, home: string, env: NodeJS.ProcessEnv): Promise<Run> {
+  fs.mkdirSync(home, { recursive: true });
+  const keyFile = path.join(home, 'wallet.key');
+  fs.writeFileSync(keyFile, wallet.privateKey, { mode: 0o600 });
+  return tessera(['--json', 'login', '--wallet-key-file', keyFile], env);
+}
+
+/** `tessera --json buy <id> ...`, repeated while the listing has not reached payments (a quote is 404: exit 4). */
+function buyOnceQuotable(resourceId: string, args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
+  return waitFor(
+    async () => {
+      const run = await tessera(['--json', 'buy', resourceId, ...args], env);
+      return run.code === 4 ? undefined : run;
+    },
+    { timeoutMs: 30_000, intervalMs: 500, what: 'payments to quote the listing' },
+  );
+}
+
+/** What a suite talks to: a gateway (with services behind it) and the platform admin key. */
+interface Edge {
+  gatewayUrl: string;
+  adminKey: string;
+  stop(): Promise<void>;
+}
+
+/** Starts `start()` for the suite and gives each test CLI homes under one temporary directory. */
+function withGateway(start: () => Promise<Edge>): {
+  edge: () => Edge;
   home: () => string;
-  env: () => NodeJS.ProcessEnv;
+  env: (home?: string) => NodeJS.ProcessEnv;
 } {
-  let stack: Stack | undefined;
+  let edge: Edge | undefined;
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-cli-'));
   beforeAll(async () => {
-    stack = await startStack(services);
-  });
+    edge = await start();
+  }, 180_000);
   afterAll(async () => {
-    await stack?.stop();
+    await edge?.stop();
     fs.rmSync(home, { recursive: true, force: true });
   });
   return {
-    stack: () => stack!,
+    edge: () => edge!,
     home: () => home,
-    env: () => ({ TESSERA_CLI_HOME: home, GATEWAY_URL: stack!.gateway.url }),
+    env: (cliHome = home) => ({
+      TESSERA_CLI_HOME: cliHome,
+      GATEWAY_URL: edge!.gatewayUrl,
+      TESSERA_SIWE_DOMAIN: LOCAL_SIWE_DOMAIN,
+    }),
   };
 }
 
 describe('tessera CLI against the gateway', () => {
-  const ctx = withStack([]);
+  const ctx = withGateway(async () => {
+    const stack = await startStack([]);
+    return { gatewayUrl: stack.gateway.url, adminKey: stack.adminKey, stop: () => stack.stop() };
+  });
 
   it('rejects a bad API key with exit code 3 and a clear message, and stores nothing', async () => {
     const [home, env] = [ctx.home(), ctx.env()];
@@ -78,18 +127,18 @@ describe('tessera CLI against the gateway', () => {
   });
 });
 
-describe('tessera CLI publish through the gateway to drm', () => {
-  const ctx = withStack(['catalog', 'drm']);
+describe('tessera CLI through the whole platform', () => {
+  const ctx = withGateway(() => startPlatform(CONFIRMATIONS));
 
   it('publishes a 50 MB file and reports the Merkle root of exactly those bytes', async () => {
-    const [stack, home, env] = [ctx.stack(), ctx.home(), ctx.env()];
-    const org = await call(stack.gateway.url, 'POST', '/v1/orgs', {
-      key: stack.adminKey,
+    const [{ gatewayUrl, adminKey }, home, env] = [ctx.edge(), ctx.home(), ctx.env()];
+    const org = await call(gatewayUrl, 'POST', '/v1/orgs', {
+      key: adminKey,
       body: { name: `cli-${randomUUID()}` },
     });
     expect(org.status).toBe(201);
-    const issued = await call(stack.gateway.url, 'POST', `/v1/orgs/${org.body.id}/api-keys`, {
-      key: stack.adminKey,
+    const issued = await call(gatewayUrl, 'POST', `/v1/orgs/${org.body.id}/api-keys`, {
+      key: adminKey,
       body: { name: 'cli', scopes: ['catalog:read', 'catalog:write', 'content:write'] },
     });
     expect(issued.status).toBe(201);
@@ -98,7 +147,7 @@ describe('tessera CLI publish through the gateway to drm', () => {
     // The key is stored owner-only.
     expect(fs.statSync(path.join(home, 'config.json')).mode & 0o077).toBe(0);
 
-    const resource = await call(stack.gateway.url, 'POST', '/v1/catalog/resources', {
+    const resource = await call(gatewayUrl, 'POST', '/v1/catalog/resources', {
       key: issued.body.key,
       body: datasetInput(`cli upload ${randomUUID()}`, { mediaType: 'application/octet-stream' }),
     });
@@ -107,7 +156,7 @@ describe('tessera CLI publish through the gateway to drm', () => {
     const file = path.join(home, 'weights.bin');
     const data = randomBytes(50 * MB);
     fs.writeFileSync(file, data);
-    const expectedRoot = `0x${new MerkleHasher(DEFAULT_SEGMENT_SIZE).update(data).digest().root.toString('hex')}`;
+    const expectedRoot = merkleRoot(data, DEFAULT_SEGMENT_SIZE);
 
     const run = await tessera(['--json', 'publish', file, '--resource', resource.body.id], env);
     expect(run.stderr).toBe('');
@@ -118,8 +167,125 @@ describe('tessera CLI publish through the gateway to drm', () => {
     expect(sealed.upload.mbPerSecond).toBeGreaterThan(0);
   });
 
-  // Pending: needs payments + chain-indexer behind the gateway and a purchase on anvil so drm grants the
-  // wallet a licence: `tessera login --wallet-key-file`, `tessera buy <id>`, wait for the order to settle,
-  // then `tessera download <id> -o out.bin` and compare bytes and Merkle root with the published file.
-  it.todo('round-trips a 50 MB file: publish, buy with a wallet, download and verify the Merkle root');
+  it('round-trips a 50 MB file: publish, buy with a wallet, download and verify the Merkle root', async () => {
+    const story = platformStory(ctx.edge(), CONFIRMATIONS);
+    const [sellerHome, buyerHome] = [path.join(ctx.home(), 'seller'), path.join(ctx.home(), 'buyer')];
+    const [sellerEnv, buyerEnv] = [ctx.env(sellerHome), ctx.env(buyerHome)];
+    try {
+      // Org A signs in with its API key and publishes a model (octet-stream: its key-wrapped copy is the
+      // sealed bytes themselves, with no watermark).
+      const seller = await story.createOrg('CLI seller');
+      await story.setPayout(seller);
+      expect((await tessera(['--json', 'login', '--api-key', seller.key], sellerEnv)).code).toBe(0);
+      const id = await story.createResource(
+        seller,
+        modelInput(`CLI round trip ${randomUUID()}`),
+        'application/octet-stream',
+      );
+      const data = randomBytes(50 * MB);
+      const file = path.join(ctx.home(), 'model.bin');
+      fs.writeFileSync(file, data);
+      const root = merkleRoot(data, DEFAULT_SEGMENT_SIZE);
+      const published = await tessera(['--json', 'publish', file, '--resource', id], sellerEnv);
+      expect(published.code).toBe(0);
+      expect(JSON.parse(published.stdout)).toMatchObject({ resourceId: id, plaintextSize: 50 * MB, contentRoot: root });
+      await story.awaitSealed(seller, id, root, data.length);
+      await story.list(seller, id);
+
+      // A buyer wallet holding exactly the price signs in from its key file; the key never enters the config.
+      const buyer = await story.fundedWallet(PRICE);
+      const login = await walletLogin(buyer, buyerHome, buyerEnv);
+      expect(login.code).toBe(0);
+      expect(JSON.parse(login.stdout)).toMatchObject({ kind: 'wallet', wallet: buyer.address });
+      expect(fs.readFileSync(path.join(buyerHome, 'config.json'), 'utf8')).not.toContain(buyer.privateKey.slice(2));
+
+      // Before buying, the download is refused at once (exit 3) and writes nothing.
+      const out = path.join(ctx.home(), 'out.bin');
+      const early = await tessera(['--json', 'download', id, '-o', out], buyerEnv);
+      expect(early.code).toBe(3);
+      expect(JSON.parse(early.stdout)).toMatchObject({ error: { exitCode: 3, status: 403 } });
+      expect(fs.existsSync(out)).toBe(false);
+
+      // anvil mines only on demand: a block a second stands in for a live chain while `buy --wait` waits for
+      // the indexer's confirmations. The listing reaches payments asynchronously; until then a quote is 404 (4).
+      const miner = setInterval(() => void story.mine(1).catch(() => undefined), 1000);
+      let bought: Run;
+      try {
+        bought = await buyOnceQuotable(id, ['--wait', '--timeout', '90'], buyerEnv);
+      } finally {
+        clearInterval(miner);
+      }
+      expect({ code: bought.code, stderr: bought.stderr }).toEqual({ code: 0, stderr: '' });
+      const order = JSON.parse(bought.stdout);
+      expect(order).toMatchObject({
+        resourceId: id,
+        status: 'settled',
+        buyer: buyer.address.toLowerCase(),
+        amount: PRICE.toString(),
+      });
+      expect(order.txHash).toMatch(/^0x[0-9a-f]{64}$/);
+      expect(Date.parse(order.settledAt)).not.toBeNaN();
+      expect(await story.token.balanceOf(buyer.address)).toBe(0n);
+      expect(BigInt(order.fee)).toBeGreaterThan(0n);
+      expect(await story.creditOf(seller.payout.address)).toBe(PRICE - BigInt(order.fee));
+
+      const run = await tessera(['--json', 'download', id, '-o', out], buyerEnv);
+      expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
+      expect(JSON.parse(run.stdout)).toMatchObject({
+        resourceId: id,
+        file: out,
+        bytes: 50 * MB,
+        contentRoot: root,
+        verified: true,
+      });
+      expect(fs.readFileSync(out).equals(data)).toBe(true);
+      expect(fs.existsSync(`${out}.part`)).toBe(false);
+    } finally {
+      story.close();
+    }
+  });
+
+  it('buy --wait exits 7 with the order when it has not settled in time, and the order settles later', async () => {
+    const story = platformStory(ctx.edge(), CONFIRMATIONS);
+    const home = path.join(ctx.home(), 'patient-buyer');
+    const env = ctx.env(home);
+    try {
+      const seller = await story.createOrg('CLI seller');
+      await story.setPayout(seller);
+      const { id } = await story.publish(
+        seller,
+        modelInput(`CLI slow chain ${randomUUID()}`),
+        randomBytes(64 * 1024),
+        'application/octet-stream',
+      );
+      const buyer = await story.fundedWallet(PRICE);
+      expect((await walletLogin(buyer, home, env)).code).toBe(0);
+
+      // No block is mined after the purchase, so the indexer cannot confirm it within the timeout.
+      const run = await buyOnceQuotable(id, ['--wait', '--timeout', '0'], env);
+      expect(run.code).toBe(7);
+      expect(run.stderr).toMatch(/is still submitted after 0 s/);
+      const { error } = JSON.parse(run.stdout);
+      expect(error).toMatchObject({ exitCode: 7, status: 'submitted' });
+      expect(error.orderId).toMatch(/^0x[0-9a-f]{64}$/);
+      // The payment went through all the same.
+      expect(await story.token.balanceOf(buyer.address)).toBe(0n);
+
+      await story.mine(CONFIRMATIONS);
+      const settled = await waitFor(
+        async () => {
+          const list = await tessera(['--json', 'orders'], env);
+          expect(list.code).toBe(0);
+          const order = (JSON.parse(list.stdout).items as { orderId: string; status: string }[]).find(
+            (o) => o.orderId === error.orderId,
+          );
+          return order?.status === 'settled' ? order : undefined;
+        },
+        { timeoutMs: 30_000, intervalMs: 500, what: `order ${String(error.orderId)} to settle` },
+      );
+      expect(settled).toMatchObject({ resourceId: id, amount: PRICE.toString() });
+    } finally {
+      story.close();
+    }
+  });
 });

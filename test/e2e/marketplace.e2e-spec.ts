@@ -1,6 +1,6 @@
 // Issue 9's story end to end: five services from dist, the real stack, and anvil for paying.
 import { type Platform, startPlatform } from './support/platform';
-import { MarketplaceStory, STORY_STEPS } from './support/story';
+import { type MarketplaceStory, platformStory, STORY_STEPS } from './support/story';
 
 jest.setTimeout(180_000);
 
@@ -13,14 +13,7 @@ describe('marketplace: publish, buy, settle, download, trace, split and reconcil
 
   beforeAll(async () => {
     platform = await startPlatform(CONFIRMATIONS);
-    story = new MarketplaceStory({
-      gatewayUrl: platform.gatewayUrl,
-      adminKey: platform.adminKey,
-      rpcUrl: process.env.RPC_URL ?? 'http://127.0.0.1:18545',
-      chainId: Number(process.env.CHAIN_ID ?? 31337),
-      siweDomain: 'localhost:3000',
-      confirmations: CONFIRMATIONS,
-    });
+    story = platformStory(platform, CONFIRMATIONS);
   }, 240_000);
 
   afterAll(async () => {

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createDecryptStream, MerkleHashStream } from '@tessera/crypto';
 import { decrypt as eciesDecrypt } from 'eciesjs';
 import { readWalletKey, type GatewayClient } from '../gateway-client';
@@ -70,21 +71,80 @@ interface KeyRelease {
   contentRoot: string;
 }
 
+/** Statuses of an order whose purchase the chain has confirmed: its licence is granted from the same event. */
+const PAID = new Set(['confirmed', 'settled']);
+const LICENCE_POLL_MS = 1000;
+
+async function hasPaidOrder(client: GatewayClient, resourceId: string): Promise<boolean> {
+  const list = await client.json<{ items: { resourceId: string; status: string }[] }>('/v1/orders', {
+    query: { limit: 100 },
+  });
+  const id = resourceId.toLowerCase();
+  return list.items.some((o) => o.resourceId.toLowerCase() === id && PAID.has(o.status));
+}
+
+/**
+ * Asks drm for the data key wrapped to `publicKey`. drm grants the licence from the confirmed purchase on its
+ * own, so right after an order settles the licence may be a moment behind: while the wallet holds a paid order
+ * for the resource, a refusal is retried for up to `timeoutSeconds`. A refusal before a release consumes nothing.
+ */
+async function releaseKey(
+  client: GatewayClient,
+  out: Output,
+  resourceId: string,
+  publicKey: string,
+  timeoutSeconds: number,
+): Promise<KeyRelease> {
+  const deadline = Date.now() + timeoutSeconds * 1000;
+  let paid: boolean | undefined;
+  for (;;) {
+    try {
+      return await client.json<KeyRelease>(`/v1/content/${encodeURIComponent(resourceId)}/key`, {
+        method: 'POST',
+        json: { publicKey },
+      });
+    } catch (error) {
+      if (!(error instanceof CliError) || error.details.status !== 403 || Date.now() >= deadline) {
+        throw error;
+      }
+      if (paid === undefined) {
+        paid = await hasPaidOrder(client, resourceId);
+        if (paid) {
+          out.info('the order is paid; waiting for the licence to be granted');
+        }
+      }
+      if (!paid) {
+        throw error;
+      }
+      await sleep(LICENCE_POLL_MS);
+    }
+  }
+}
+
+export interface DownloadOptions {
+  output: string;
+  /** Seconds to wait for the licence of a paid order. */
+  timeout: number;
+}
+
 /**
  * Gets the data key wrapped to the wallet, fetches the ciphertext, decrypts it locally and checks the
  * Merkle root of the plaintext against the root drm recorded at sealing. The file appears under its
  * name only when the root matches.
  */
-export async function download(client: GatewayClient, out: Output, resourceId: string, target: string): Promise<void> {
+export async function download(
+  client: GatewayClient,
+  out: Output,
+  resourceId: string,
+  opts: DownloadOptions,
+): Promise<void> {
   const auth = client.auth;
   if (auth?.kind !== 'wallet') {
     throw new CliError('download needs a buyer wallet: run `tessera login --wallet-key-file <file>`', ExitCode.Auth);
   }
+  const target = opts.output;
   const wallet = readWalletKey(auth.keyFile);
-  const release = await client.json<KeyRelease>(`/v1/content/${encodeURIComponent(resourceId)}/key`, {
-    method: 'POST',
-    json: { publicKey: wallet.signingKey.publicKey },
-  });
+  const release = await releaseKey(client, out, resourceId, wallet.signingKey.publicKey, opts.timeout);
   const dataKey = Buffer.from(
     eciesDecrypt(wallet.privateKey.slice(2), Buffer.from(release.encryptedDataKey.slice(2), 'hex')),
   );

@@ -5,3 +5,4 @@ export * from './minhash';
 export * from './phash';
 export * from './sketch';
 export * from './envelope';
+export * from './ecies';

@@ -35,6 +35,7 @@ export const EVENT_EXAMPLES: { [T in Topic]: PayloadOf<T> } = {
     kekVersion: 1,
     sealedAt: AT,
   },
+  [Topic.CatalogResourceCreated]: { resourceId: RESOURCE, ownerOrgId: ORG, kind: ResourceKind.Dataset, createdAt: AT },
   [Topic.CatalogResourceListed]: {
     resourceId: RESOURCE,
     ownerOrgId: ORG,

@@ -7,6 +7,8 @@ export * from './common/keys';
 export * from './common/chain-log';
 export * from './drm/content-sealed/key';
 export * from './drm/content-sealed/value';
+export * from './catalog/resource-created/key';
+export * from './catalog/resource-created/value';
 export * from './catalog/resource-listed/key';
 export * from './catalog/resource-listed/value';
 export * from './catalog/resource-delisted/key';

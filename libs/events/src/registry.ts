@@ -1,3 +1,5 @@
+import { ResourceCreatedKey } from './catalog/resource-created/key';
+import { ResourceCreatedValue } from './catalog/resource-created/value';
 import { ResourceDelistedKey } from './catalog/resource-delisted/key';
 import { ResourceDelistedValue } from './catalog/resource-delisted/value';
 import { ResourceListedKey } from './catalog/resource-listed/key';
@@ -47,6 +49,7 @@ const byOrder = (v: { orderId: string }): string => v.orderId.toLowerCase();
 /** Binds each topic to its key and payload classes. */
 export const TopicPayloads = {
   [Topic.DrmContentSealed]: contract(ContentSealedKey, ContentSealedValue, byResource),
+  [Topic.CatalogResourceCreated]: contract(ResourceCreatedKey, ResourceCreatedValue, byResource),
   [Topic.CatalogResourceListed]: contract(ResourceListedKey, ResourceListedValue, byResource),
   [Topic.CatalogResourceDelisted]: contract(ResourceDelistedKey, ResourceDelistedValue, byResource),
   [Topic.CatalogResourceVersioned]: contract(ResourceVersionedKey, ResourceVersionedValue, byResource),

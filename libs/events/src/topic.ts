@@ -1,6 +1,7 @@
 /** Every Kafka topic, named `<domain>.<event>.v<N>`. A breaking payload change gets a new version. */
 export enum Topic {
   DrmContentSealed = 'drm.content.sealed.v1',
+  CatalogResourceCreated = 'catalog.resource.created.v1',
   CatalogResourceListed = 'catalog.resource.listed.v1',
   CatalogResourceDelisted = 'catalog.resource.delisted.v1',
   CatalogResourceVersioned = 'catalog.resource.versioned.v1',

@@ -27,6 +27,7 @@ describe('catalog resources (real Postgres + Kafka)', () => {
     producer = kafka.producer();
     await producer.connect();
     await collector.start(kafka, [
+      Topic.CatalogResourceCreated,
       Topic.CatalogResourceListed,
       Topic.CatalogResourceDelisted,
       Topic.CatalogResourceVersioned,
@@ -63,6 +64,17 @@ describe('catalog resources (real Postgres + Kafka)', () => {
     expect(created.status).toBe(201);
     expect(created.body.status).toBe('draft');
     const id = created.body.id as string;
+    // drm learns the owner from this, and seals content for the draft from that org only.
+    const announced = await waitFor(() => Promise.resolve(collector.find(Topic.CatalogResourceCreated, id)[0]), {
+      timeoutMs: 20_000,
+      what: 'catalog.resource.created.v1',
+    });
+    expect(announced.value).toEqual({
+      resourceId: id,
+      ownerOrgId: owner.orgId,
+      kind: 'dataset',
+      createdAt: created.body.createdAt,
+    });
 
     // Not sealed yet: cannot be listed.
     expect((await owner.call('POST', `/resources/${id}/list`)).status).toBe(409);

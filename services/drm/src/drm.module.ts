@@ -8,6 +8,10 @@ import { KeysModule } from './keys/keys.module';
 import { LicenceEventsController } from './licences/licence-events.controller';
 import { LicenceRepository } from './licences/licence.repository';
 import { LicencesService } from './licences/licences.service';
+import { CatalogFeedService } from './ownership/catalog-feed.service';
+import { OwnershipEventsController } from './ownership/ownership-events.controller';
+import { ResourceOwnershipService } from './ownership/ownership.service';
+import { ResourceOwnerRepository } from './ownership/resource-owner.repository';
 import { ReleaseController } from './release/release.controller';
 import { ReleaseService } from './release/release.service';
 import { TraceController } from './trace/trace.controller';
@@ -16,12 +20,21 @@ import { TraceService } from './trace/trace.service';
 /** Sealing, licences, release and trace share the content and licence repositories. */
 @Module({
   imports: [KeysModule],
-  controllers: [ContentController, LicenceEventsController, ReleaseController, TraceController],
+  controllers: [
+    ContentController,
+    LicenceEventsController,
+    OwnershipEventsController,
+    ReleaseController,
+    TraceController,
+  ],
   providers: [
     ObjectStoreService,
     ContentRepository,
     ContentReaderService,
     SealService,
+    ResourceOwnerRepository,
+    CatalogFeedService,
+    ResourceOwnershipService,
     LicenceRepository,
     LicencesService,
     ReleaseService,

@@ -3,7 +3,15 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { benchDrm } from '../src/bench/drm-bench';
 import { internalHeaders } from '../../../test/support/auth';
-import { type Harness, openHarness, partner, purchase, randomWallet, wallet } from './support/drm-harness';
+import {
+  announceResource,
+  type Harness,
+  openHarness,
+  partner,
+  purchase,
+  randomWallet,
+  wallet,
+} from './support/drm-harness';
 
 const SIZE = 200 * 1024 * 1024;
 
@@ -49,11 +57,12 @@ describe('drm: a 200 MB streamed seal stays within bounded memory', () => {
     let peak = baseline;
     const sampler = setInterval(() => (peak = Math.max(peak, rssMb(pid))), 50);
     const sent = createHash('sha256');
-    const resourceId = randomUUID();
+    const owner = randomUUID();
+    const resourceId = await announceResource(h, owner);
     const t0 = Date.now();
     const res = await fetch(`${h.service.url}/content?resourceId=${resourceId}&mediaType=application/octet-stream`, {
       method: 'POST',
-      headers: { ...(await internalHeaders('drm', partner(randomUUID()))), 'content-type': 'application/octet-stream' },
+      headers: { ...(await internalHeaders('drm', partner(owner))), 'content-type': 'application/octet-stream' },
       body: Readable.toWeb(generated(SIZE, sent)) as ReadableStream,
       duplex: 'half',
     });
@@ -84,11 +93,13 @@ describe('drm: a 200 MB streamed seal stays within bounded memory', () => {
 
   it('bench: seal and watermarked download vs raw S3 (64 MB)', async () => {
     const buyer = randomWallet();
+    const owner = randomUUID();
     const result = await benchDrm({
       drmUrl: h.service.url,
       s3: h.s3,
       bucket: h.bucket,
-      ownerHeaders: await internalHeaders('drm', partner(randomUUID())),
+      createResource: () => announceResource(h, owner),
+      ownerHeaders: await internalHeaders('drm', partner(owner)),
       buyerHeaders: () => internalHeaders('drm', wallet(buyer.address)),
       grant: async (resourceId) => {
         await purchase(h, resourceId, buyer.address);

@@ -8,6 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import { internalHeaders } from '../../../test/support/auth';
 import {
   admin,
+  announceResource,
   call,
   type Harness,
   objectKeys,
@@ -108,7 +109,7 @@ describe('drm: seal, keys and release against the real stack', () => {
   });
 
   it('stores nothing when the upload breaks off midway: no row, no event, no object', async () => {
-    const resourceId = randomUUID();
+    const resourceId = await announceResource(h, owner);
     const headers = await internalHeaders('drm', partner(owner));
     const url = new URL(`${h.service.url}/content?resourceId=${resourceId}&mediaType=application/octet-stream`);
     await new Promise<void>((resolve) => {
@@ -151,18 +152,26 @@ describe('drm: seal, keys and release against the real stack', () => {
     const first = await seal(h, owner, Buffer.from(text), { mediaType: 'text/plain' });
     const copy = Buffer.from(text.replace(`row 17 ${tag},`, `row 17 ${tag} ,`));
     const other = randomUUID();
-    const res = await call(h, partner(other), 'POST', `/content?resourceId=${randomUUID()}&mediaType=text/plain`, copy);
+    const otherResource = await announceResource(h, other);
+    const res = await call(
+      h,
+      partner(other),
+      'POST',
+      `/content?resourceId=${otherResource}&mediaType=text/plain`,
+      copy,
+    );
     expect(res.status).toBe(409);
     expect(((await res.json()) as { detail: string }).detail).toContain(first.resourceId);
     const forbidden = await call(
       h,
       partner(other),
       'POST',
-      `/content?resourceId=${randomUUID()}&mediaType=text/plain&override=true`,
+      `/content?resourceId=${otherResource}&mediaType=text/plain&override=true`,
       copy,
     );
     expect(forbidden.status).toBe(403);
     const overridden = await seal(h, other, copy, {
+      resourceId: otherResource,
       mediaType: 'text/plain',
       extra: '&override=true',
       principal: admin(other),

@@ -11,6 +11,7 @@ import {
   connectSettlement,
   connectTesseraToken,
   type Deployment,
+  LOCAL_ROLE_ACCOUNTS,
   type Quote,
   readDeployment,
   type SettlementContract,
@@ -22,6 +23,7 @@ import { JsonRpcProvider, parseUnits, Signature, type TypedDataField, Wallet } f
 import { SiweMessage } from 'siwe';
 import { waitFor } from '../../support/service-process';
 import { type Credentials, describeReply, GatewayClient, type Reply } from './gateway-client';
+import type { Platform } from './platform';
 
 export const TSR = (amount: string): bigint => parseUnits(amount, 18);
 
@@ -104,7 +106,7 @@ function csvOf(rows: number): Buffer {
   return Buffer.from(lines.join('\n') + '\n');
 }
 
-function merkleRoot(bytes: Buffer, segmentSize?: number): string {
+export function merkleRoot(bytes: Buffer, segmentSize?: number): string {
   return `0x${new MerkleHasher(segmentSize).update(bytes).digest().root.toString('hex')}`;
 }
 
@@ -124,6 +126,24 @@ export function quoteStruct(q: QuoteReply['quote']): Quote {
 }
 
 const lower = (s: string) => s.toLowerCase();
+
+/** The gateway's SIWE_DOMAIN in the local profile: the host sign-in messages name. */
+export const LOCAL_SIWE_DOMAIN = 'localhost:3000';
+
+/** A story against a platform the suites started (`startPlatform`), paying on the local stack's chain. */
+export function platformStory(
+  platform: Pick<Platform, 'gatewayUrl' | 'adminKey'>,
+  confirmations: number,
+): MarketplaceStory {
+  return new MarketplaceStory({
+    gatewayUrl: platform.gatewayUrl,
+    adminKey: platform.adminKey,
+    rpcUrl: process.env.RPC_URL ?? 'http://127.0.0.1:18545',
+    chainId: Number(process.env.CHAIN_ID ?? 31337),
+    siweDomain: LOCAL_SIWE_DOMAIN,
+    confirmations,
+  });
+}
 
 export class MarketplaceStory {
   readonly gateway: GatewayClient;
@@ -203,11 +223,7 @@ export class MarketplaceStory {
 
   /** Create → upload the content to drm → wait until the catalog shows it sealed → list. */
   async publish(org: Org, input: Record<string, unknown>, bytes: Buffer, mediaType: string): Promise<Published> {
-    const created = await this.gateway.call('POST', '/v1/catalog/resources', { key: org.key }, { ...input, mediaType });
-    ok(created, 201, 'create resource');
-    assert.equal(created.body.status, 'draft');
-    const id = created.body.id as string;
-
+    const id = await this.createResource(org, input, mediaType);
     const sealed = await this.gateway.upload(
       `/v1/content?resourceId=${id}&mediaType=${encodeURIComponent(mediaType)}`,
       { key: org.key },
@@ -217,24 +233,47 @@ export class MarketplaceStory {
     assert.equal(sealed.body.resourceId, id);
     assert.equal(sealed.body.plaintextSize, bytes.length);
     assert.equal(sealed.body.contentRoot, merkleRoot(bytes, sealed.body.segmentSize as number));
+    await this.awaitSealed(org, id, sealed.body.contentRoot as string, bytes.length);
+    await this.list(org, id);
+    return { id, bytes, contentRoot: sealed.body.contentRoot as string };
+  }
 
-    await waitFor(
+  /** A draft resource of `org`; its id. */
+  async createResource(org: Org, input: Record<string, unknown>, mediaType: string): Promise<string> {
+    const created = await this.gateway.call('POST', '/v1/catalog/resources', { key: org.key }, { ...input, mediaType });
+    ok(created, 201, 'create resource');
+    assert.equal(created.body.status, 'draft');
+    return created.body.id as string;
+  }
+
+  /** Sealing reaches the catalog asynchronously (drm → Kafka): waits until it shows the content sealed. */
+  async awaitSealed(org: Org, id: string, contentRoot: string, size: number): Promise<void> {
+    const res = await waitFor(
       async () => {
-        const res = await this.gateway.call('GET', `/v1/catalog/resources/${id}`, { key: org.key });
-        return res.status === 200 && res.body.status === 'sealed' && res.body.current.content !== null
-          ? res
+        const reply = await this.gateway.call('GET', `/v1/catalog/resources/${id}`, { key: org.key });
+        return reply.status === 200 && reply.body.status === 'sealed' && reply.body.current.content !== null
+          ? reply
           : undefined;
       },
       { timeoutMs: this.timeoutMs, intervalMs: 250, what: `the catalog to show ${id} sealed` },
-    ).then((res) => {
-      assert.equal(res.body.current.content.contentRoot, sealed.body.contentRoot);
-      assert.equal(res.body.current.content.size, String(bytes.length));
-    });
+    );
+    assert.equal(res.body.current.content.contentRoot, contentRoot);
+    assert.equal(res.body.current.content.size, String(size));
+  }
 
+  async list(org: Org, id: string): Promise<void> {
     const listed = await this.gateway.call('POST', `/v1/catalog/resources/${id}/list`, { key: org.key });
     ok(listed, 200, 'list resource');
     assert.equal(listed.body.status, 'listed');
-    return { id, bytes, contentRoot: sealed.body.contentRoot as string };
+  }
+
+  /** A new wallet with 1 ETH for gas and `tokens` of the platform token, minted by the local deployer. */
+  async fundedWallet(tokens: bigint): Promise<Wallet> {
+    const wallet = new Wallet(Wallet.createRandom().privateKey, this.provider);
+    await this.provider.send('anvil_setBalance', [wallet.address, '0xDE0B6B3A7640000']);
+    const minter = connectTesseraToken(this.deployment.token, anvilWallet(LOCAL_ROLE_ACCOUNTS.deployer, this.provider));
+    assert.equal((await (await minter.mint(wallet.address, tokens)).wait())?.status, 1, 'tokens minted to the wallet');
+    return wallet;
   }
 
   async signIn(wallet: Wallet): Promise<Credentials> {

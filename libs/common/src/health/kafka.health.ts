@@ -1,9 +1,9 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { type HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
-import { type Admin, logLevel } from 'kafkajs';
+import type { Admin } from 'kafkajs';
 import { BaseEnvDto } from '../config/base-env.dto';
 import { ServiceInfo } from '../bootstrap/service-info';
-import { createKafka } from '../kafka/kafka.client';
+import { createProbeAdmin } from '../kafka/kafka.client';
 import { errorMessage, withTimeout } from './with-timeout';
 
 /** Up when a broker answers `describeCluster`. Reuses one admin connection between probes. */
@@ -31,15 +31,11 @@ export class KafkaHealthIndicator implements OnModuleDestroy {
 
   private async describe(): Promise<{ brokers: unknown[] }> {
     if (!this.admin) {
-      this.admin = createKafka({
-        clientId: `${this.service.clientId}-health`,
-        brokers: this.env.KAFKA_BROKERS,
-        // Probes must fail fast and quietly; the result is the report.
-        logLevel: logLevel.NOTHING,
-        connectionTimeout: this.env.HEALTH_TIMEOUT_MS,
-        requestTimeout: this.env.HEALTH_TIMEOUT_MS,
-        retry: { retries: 0 },
-      }).admin();
+      this.admin = createProbeAdmin(
+        `${this.service.clientId}-health`,
+        this.env.KAFKA_BROKERS,
+        this.env.HEALTH_TIMEOUT_MS,
+      );
       this.connecting = this.admin.connect();
     }
     await this.connecting;

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { Kafka, type KafkaConfig, logLevel, type logCreator } from 'kafkajs';
+import { type Admin, Kafka, type KafkaConfig, logLevel, type logCreator } from 'kafkajs';
 
 /** Sends kafkajs logs (warnings and errors only) through the Nest logger. */
 const nestLogCreator: logCreator = () => {
@@ -20,4 +20,19 @@ const nestLogCreator: logCreator = () => {
 
 export function createKafka(config: KafkaConfig): Kafka {
   return new Kafka({ logLevel: logLevel.WARN, logCreator: nestLogCreator, ...config });
+}
+
+/**
+ * An admin client for probes (health checks, lag checks): no retries, `timeoutMs` per connection and request, and
+ * no logging, since the probe's result is the report.
+ */
+export function createProbeAdmin(clientId: string, brokers: string[], timeoutMs: number): Admin {
+  return createKafka({
+    clientId,
+    brokers,
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: timeoutMs,
+    requestTimeout: timeoutMs,
+    retry: { retries: 0 },
+  }).admin();
 }

@@ -9,6 +9,11 @@ export interface KafkaMicroserviceSettings {
   clientId?: string;
 }
 
+/** The consumer group a service's Kafka handlers join: `groupId` when set, else `tessera-<service>`. */
+export function consumerGroupId(service: string, groupId?: string): string {
+  return groupId ?? `tessera-${service}`;
+}
+
 /** Options for `app.connectMicroservice`: one consumer group per service, topics pre-created at boot. */
 export function kafkaMicroserviceOptions(settings: KafkaMicroserviceSettings): KafkaOptions {
   const base = `tessera-${settings.service}`;
@@ -24,7 +29,7 @@ export function kafkaMicroserviceOptions(settings: KafkaMicroserviceSettings): K
         retry: { initialRetryTime: 300, retries: 8 },
       },
       consumer: {
-        groupId: settings.groupId ?? base,
+        groupId: consumerGroupId(settings.service, settings.groupId),
         allowAutoTopicCreation: true,
         // A member that dies without leaving (kill -9, a lost host) holds its partitions until its session
         // expires; 10 s bounds that stall while still riding out a busy event loop (heartbeats every second).

@@ -91,6 +91,13 @@ export class ResourcesService {
         mediaType: bundle ? BUNDLE_MEDIA_TYPE : dto.mediaType!,
         ...(components ? bundleContent(resource.id, components, now) : {}),
       });
+      // drm admits content for this id from its owner only, and learns the owner from this event.
+      await this.outbox.emit(manager, Topic.CatalogResourceCreated, resource.id, {
+        resourceId: resource.id,
+        ownerOrgId: orgId,
+        kind: resource.kind,
+        createdAt: resource.createdAt.toISOString(),
+      });
       return mapResource(resource, version);
     });
   }
@@ -265,7 +272,7 @@ export class ResourcesService {
       return;
     }
     if (resource.ownerOrgId !== event.ownerOrgId) {
-      // drm cannot see catalog's ownership; content uploaded by another org never becomes this resource's.
+      // drm seals for the announced owner only; should another org's content arrive anyway, it is not this resource's.
       this.logger.warn(
         { resourceId: event.resourceId, version: event.version, uploaderOrgId: event.ownerOrgId },
         'sealed content from an org that does not own the resource; ignored',

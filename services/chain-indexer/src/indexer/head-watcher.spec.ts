@@ -14,7 +14,11 @@ class FakeNode {
     this.server.on('connection', (socket) => {
       this.sockets.push(socket);
       socket.on('message', (raw) => {
-        const request = JSON.parse((raw as Buffer).toString('utf8')) as { id: number; method: string; params: unknown[] };
+        const request = JSON.parse((raw as Buffer).toString('utf8')) as {
+          id: number;
+          method: string;
+          params: unknown[];
+        };
         if (request.method !== 'eth_subscribe' || request.params[0] !== 'newHeads') {
           return;
         }

@@ -11,7 +11,9 @@ export interface DrmBenchOptions {
   drmUrl: string;
   s3: Client;
   bucket: string;
-  /** Internal-token headers for an owner (seal) and for the licensed buyer (download). */
+  /** Creates the catalog resource the content is sealed under (drm admits seals for known resources only). */
+  createResource: () => Promise<string>;
+  /** Internal-token headers for the resource's owner (seal) and for the licensed buyer (download). */
   ownerHeaders: Record<string, string>;
   buyerHeaders: (resourceId: string) => Promise<Record<string, string>>;
   /** Grants the buyer a licence for the sealed resource (e.g. by publishing a confirmed purchase). */
@@ -63,7 +65,7 @@ export async function benchDrm(opts: DrmBenchOptions): Promise<DrmBenchResult> {
   await opts.s3.putObject(opts.bucket, rawKey, source(size), size);
   const rawPutMBps = mbps(size, performance.now() - t0);
 
-  const resourceId = randomUUID();
+  const resourceId = await opts.createResource();
   t0 = performance.now();
   const sealed = await fetch(
     `${opts.drmUrl}/content?resourceId=${resourceId}&mediaType=${encodeURIComponent(mediaType)}`,

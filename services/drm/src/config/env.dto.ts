@@ -51,6 +51,16 @@ export class DrmEnvDto extends WithS3Env(BaseEnvDto) {
   @Max(3600)
   RELEASE_URL_TTL_SECONDS = 300;
 
+  /**
+   * How long a seal waits for catalog's announcement of a resource drm does not know yet (a draft created just
+   * before the upload) before answering 404. Catalog's relay and drm's consumer deliver it in well under a second.
+   */
+  @EnvInt()
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
+  RESOURCE_OWNER_WAIT_MS = 5000;
+
   /** Largest content accepted by a seal. */
   @EnvInt()
   @IsInt()

@@ -12,7 +12,10 @@ export class ContentController {
 
   /**
    * Seals the raw request body: fingerprints it, encrypts it under a fresh data key and stores the
-   * ciphertext. 409 when it is a near-duplicate of another owner's content (admins may override).
+   * ciphertext. The resource must be one of the caller's own in the catalog (admins may seal for its owner):
+   * 404 for an unknown resource or another org's, 503 with Retry-After while the catalog's record of a new
+   * resource has not reached drm yet. 409 when it is a near-duplicate of another owner's content (admins may
+   * override).
    */
   @Post()
   @RequireScopes(Scope.ContentWrite)

@@ -126,15 +126,6 @@ export class ContentRepository {
     return rows[0] ? toRecord(rows[0]) : undefined;
   }
 
-  async ownerOf(resourceId: string): Promise<string | undefined> {
-    const rows = await this.dataSource.query<{ owner_org_id: string }[]>(
-      `SELECT owner_org_id FROM drm.content WHERE resource_id = $1
-       UNION ALL SELECT owner_org_id FROM drm.resource_listing WHERE resource_id = $1 LIMIT 1`,
-      [resourceId],
-    );
-    return rows[0]?.owner_org_id;
-  }
-
   /**
    * Sketches of other owners' content of the same kind. A linear scan: fine for thousands of items; beyond
    * that, MinHash LSH bands and pHash BK-trees index the same sketches.

@@ -24,6 +24,7 @@ import { pipeline } from 'node:stream/promises';
 import { DataSource } from 'typeorm';
 import { DrmEnvDto } from '../config/env.dto';
 import { KekRingService } from '../keys/kek-ring.service';
+import { ResourceOwnershipService } from '../ownership/ownership.service';
 import { type ContentRecord, ContentRepository } from './content.repository';
 import { SealQueryDto, SealResponseDto } from './dto/seal.dto';
 import { ObjectStoreService } from './object-store.service';
@@ -78,6 +79,7 @@ export class SealService {
     private readonly store: ObjectStoreService,
     private readonly ring: KekRingService,
     private readonly outbox: OutboxService,
+    private readonly ownership: ResourceOwnershipService,
   ) {}
 
   async seal(principal: Principal, query: SealQueryDto, body: Readable): Promise<SealResponseDto> {
@@ -88,10 +90,8 @@ export class SealService {
     if (query.override && !isAdmin) {
       throw DomainError.forbidden('Only an admin can override the near-duplicate check');
     }
-    const owner = await this.contents.ownerOf(query.resourceId);
-    if (owner !== undefined && owner !== principal.orgId && !isAdmin) {
-      throw DomainError.forbidden('This resource belongs to another organisation');
-    }
+    // Catalog's owner, not whoever uploads first: nothing is read or stored before this check passes.
+    const ownerOrgId = await this.ownership.ownerForSeal(principal, query.resourceId);
     const latest = await this.contents.latest(query.resourceId);
     const version = query.version ?? (latest ? latest.version + 1 : 1);
 
@@ -144,13 +144,13 @@ export class SealService {
         throw error;
       }
       if (!(query.override && isAdmin) && fingerprint.size >= this.env.SIMILARITY_MIN_BYTES) {
-        await this.rejectNearDuplicate(principal.orgId, sketch);
+        await this.rejectNearDuplicate(ownerOrgId, sketch);
       }
       const record: ContentRecord = {
         id: contentId,
         resourceId: query.resourceId,
         version,
-        ownerOrgId: owner ?? principal.orgId,
+        ownerOrgId,
         mediaType: query.mediaType.toLowerCase(),
         objectKey,
         plaintextSize: fingerprint.size,

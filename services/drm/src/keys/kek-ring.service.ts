@@ -18,6 +18,11 @@ export interface RewrapResult {
   batches: number;
 }
 
+/** The configured KEK version a rotation moves to: the lowest one above the current, if any. */
+export function nextKekVersion(configured: readonly number[], current: number): number | undefined {
+  return configured.filter((v) => v > current).sort((a, b) => a - b)[0];
+}
+
 /**
  * The KEK keyring. The current version lives in the database (drm.kek_state) so that an admin rotation
  * takes effect on every replica; key material itself only ever comes from configuration.
@@ -75,10 +80,14 @@ export class KekRingService implements OnModuleInit {
 
   /** Unwraps with the configured minimum enforced (even if the current version is older than the minimum). */
   async unwrap(version: number, wrapped: Buffer, contentId: string): Promise<Buffer> {
+    this.assertDecryptable(version);
+    return (await this.provider()).unwrap(version, wrapped, contentId);
+  }
+
+  private assertDecryptable(version: number): void {
     if (version < this.secrets.minDecryptionVersion) {
       throw new KekVersionRefusedError(version, this.secrets.minDecryptionVersion);
     }
-    return (await this.provider()).unwrap(version, wrapped, contentId);
   }
 
   /** Moves the current version to the next configured one. */
@@ -88,10 +97,7 @@ export class KekRingService implements OnModuleInit {
         `SELECT current_version FROM drm.kek_state WHERE id = 1 FOR UPDATE`,
       );
       const previousVersion = rows[0].current_version;
-      const next = Object.keys(this.secrets.kekKeys)
-        .map(Number)
-        .filter((v) => v > previousVersion)
-        .sort((a, b) => a - b)[0];
+      const next = nextKekVersion(Object.keys(this.secrets.kekKeys).map(Number), previousVersion);
       if (next === undefined) {
         throw DomainError.conflict(`No KEK version newer than ${previousVersion} is configured`);
       }
@@ -121,9 +127,7 @@ export class KekRingService implements OnModuleInit {
         for (const row of rows) {
           after = row.id;
           try {
-            if (row.kek_version < this.secrets.minDecryptionVersion) {
-              throw new KekVersionRefusedError(row.kek_version, this.secrets.minDecryptionVersion);
-            }
+            this.assertDecryptable(row.kek_version);
             const next = await rewrapDataKey(provider, { version: row.kek_version, wrapped: row.wrapped_key }, row.id);
             await manager.query(`UPDATE drm.content SET wrapped_key = $1, kek_version = $2 WHERE id = $3`, [
               next.wrapped,

@@ -3,6 +3,7 @@ import { DrmTables1795560000000 } from './1795560000000-drm-tables';
 import { ListingTerms1795580000000 } from './1795580000000-listing-terms';
 import { BundleComponents1795590000000 } from './1795590000000-bundle-components';
 import { OutboxTuning1795600000000 } from './1795600000000-outbox-tuning';
+import { ResourceOwners1795610000000 } from './1795610000000-resource-owners';
 
 /** Every migration of the drm service, oldest first. Append new ones at the end. */
 export const migrations = [
@@ -11,4 +12,5 @@ export const migrations = [
   ListingTerms1795580000000,
   BundleComponents1795590000000,
   OutboxTuning1795600000000,
+  ResourceOwners1795610000000,
 ];

@@ -1,10 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { type Principal } from '@tessera/auth';
 import { DomainError, ErrorCode, OutboxService } from '@tessera/common';
-import { HEADER_BYTES, TAG_BYTES } from '@tessera/crypto';
+import { eciesEncrypt, HEADER_BYTES, TAG_BYTES } from '@tessera/crypto';
 import { type PayloadOf, Topic } from '@tessera/events';
-import { encrypt as eciesEncrypt } from 'eciesjs';
-import { computeAddress } from 'ethers';
 import type { Response } from 'express';
 import { pipeline } from 'node:stream/promises';
 import { DataSource } from 'typeorm';
@@ -19,6 +17,7 @@ import { markImage } from '../watermark/image-watermark';
 import { manifestTrailer } from '../watermark/manifest';
 import { watermarkKind } from '../watermark/watermark-kind';
 import { KeyReleaseRequestDto, KeyReleaseResponseDto } from './dto/release.dto';
+import { assertOwnPublicKey, buyerWallet, noDownloadsLeft, usableLicence } from './licence-check';
 
 type FailureReason = PayloadOf<Topic.DrmDeliveryFailed>['reason'];
 type ReleaseMode = PayloadOf<Topic.DrmContentReleased>['mode'];
@@ -26,20 +25,6 @@ type ReleaseMode = PayloadOf<Topic.DrmContentReleased>['mode'];
 interface Grant {
   licence: LicenceRecord;
   content: ContentRecord;
-}
-
-/** Why a licence does not allow a release now, or undefined when it does. */
-function refusal(l: LicenceRecord, now: Date): string | undefined {
-  if (l.status === 'revoked') {
-    return `Licence ${l.id} was revoked (${l.revokeReason ?? 'revoked'})`;
-  }
-  if (l.expiresAt && l.expiresAt <= now) {
-    return `Licence ${l.id} expired at ${l.expiresAt.toISOString()}`;
-  }
-  if (l.downloadsRemaining !== null && l.downloadsRemaining <= 0) {
-    return `Licence ${l.id} has no downloads left`;
-  }
-  return undefined;
 }
 
 /**
@@ -66,16 +51,8 @@ export class ReleaseService {
     resourceId: string,
     req: KeyReleaseRequestDto,
   ): Promise<KeyReleaseResponseDto> {
-    const wallet = this.walletOf(principal);
-    let derived: string;
-    try {
-      derived = computeAddress(req.publicKey);
-    } catch {
-      throw DomainError.validation('publicKey is not a valid secp256k1 public key');
-    }
-    if (derived !== wallet) {
-      throw DomainError.forbidden('publicKey does not belong to the signed-in wallet');
-    }
+    const wallet = buyerWallet(principal);
+    assertOwnPublicKey(req.publicKey, wallet);
     const grant = await this.authorise(wallet, resourceId);
     await this.audit(grant, wallet, 'key', principal.requestId);
     const { content, licence } = grant;
@@ -85,7 +62,7 @@ export class ReleaseService {
     try {
       encryptedDataKey = await this.reader.withDataKey(
         content,
-        (key) => `0x${Buffer.from(eciesEncrypt(publicKey, key)).toString('hex')}`,
+        (key) => `0x${eciesEncrypt(publicKey, key).toString('hex')}`,
       );
       ciphertextUrl = await this.reader.presign(content, this.env.RELEASE_URL_TTL_SECONDS);
     } catch (error) {
@@ -116,7 +93,7 @@ export class ReleaseService {
    * 422; after it the connection is cut, so a client never receives bytes of an unauthenticated segment.
    */
   async download(principal: Principal, resourceId: string, res: Response): Promise<void> {
-    const wallet = this.walletOf(principal);
+    const wallet = buyerWallet(principal);
     const grant = await this.authorise(wallet, resourceId);
     await this.audit(grant, wallet, 'stream', principal.requestId);
     const { content, licence } = grant;
@@ -175,23 +152,8 @@ export class ReleaseService {
     res.flushHeaders();
   }
 
-  private walletOf(principal: Principal): string {
-    if (principal.kind !== 'wallet') {
-      throw DomainError.forbidden('Content is released to a signed-in buyer wallet only');
-    }
-    return principal.wallet;
-  }
-
   private async authorise(wallet: string, resourceId: string): Promise<Grant> {
-    const held = await this.licences.forBuyer(wallet, resourceId);
-    if (held.length === 0) {
-      throw DomainError.forbidden('No licence for this resource');
-    }
-    const now = new Date();
-    const usable = held.find((l) => refusal(l, now) === undefined);
-    if (!usable) {
-      throw DomainError.forbidden(refusal(held[0], now));
-    }
+    const usable = usableLicence(await this.licences.forBuyer(wallet, resourceId), new Date());
     const content =
       (await this.contents.byVersion(resourceId, usable.version)) ?? (await this.contents.latest(resourceId));
     if (!content) {
@@ -236,7 +198,7 @@ export class ReleaseService {
       });
     }
     if (!taken) {
-      throw DomainError.forbidden(`Licence ${grant.licence.id} has no downloads left`);
+      throw DomainError.forbidden(noDownloadsLeft(grant.licence.id));
     }
   }
 

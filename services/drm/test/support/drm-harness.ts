@@ -1,5 +1,5 @@
 // Helpers for the drm integration specs: the real service process, Postgres, Kafka and the S3 store.
-import { createMinioClient } from '@tessera/common';
+import { createMinioClient, ServiceInfo } from '@tessera/common';
 import { Topic } from '@tessera/events';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -9,6 +9,8 @@ import { admin, internalHeaders, partner, wallet } from '../../../../test/suppor
 import { type RunningService, startService, waitFor } from '../../../../test/support/service-process';
 import type { Principal } from '@tessera/auth';
 import { Wallet } from 'ethers';
+import type { DrmEnvDto } from '../../src/config/env.dto';
+import { CatalogFeedService } from '../../src/ownership/catalog-feed.service';
 
 export { admin, partner, wallet, waitFor };
 
@@ -22,7 +24,21 @@ export interface Harness {
 }
 
 export async function openHarness(env: NodeJS.ProcessEnv = {}): Promise<Harness> {
-  const service = await startService('drm', env);
+  const groupId = env.KAFKA_GROUP_ID ?? `it-drm-${randomUUID()}`;
+  const service = await startService('drm', { ...env, KAFKA_GROUP_ID: groupId });
+  // A fresh consumer group first replays every resource catalog announced before; seals wait on that replay.
+  const feed = new CatalogFeedService(
+    {
+      KAFKA_BROKERS: (process.env.KAFKA_BROKERS ?? '127.0.0.1:19092').split(','),
+      KAFKA_GROUP_ID: groupId,
+      HEALTH_TIMEOUT_MS: 2000,
+    } as DrmEnvDto,
+    new ServiceInfo('drm'),
+  );
+  await waitFor(() => feed.assertCaughtUp().then(() => true), {
+    timeoutMs: 60_000,
+    what: "drm to read catalog's resource announcements",
+  });
   const pg = new PgClient({ connectionString: process.env.DATABASE_URL });
   await pg.connect();
   const s3 = createMinioClient({
@@ -83,13 +99,33 @@ export interface Sealed {
   kekVersion: number;
 }
 
+/**
+ * Creates a resource of `ownerOrgId` the way catalog announces one (catalog.resource.created.v1 through Kafka),
+ * so drm admits seals under it. Returns its id.
+ */
+export async function announceResource(
+  h: Pick<Harness, 'producer'>,
+  ownerOrgId: string,
+  opts: { resourceId?: string; kind?: string } = {},
+): Promise<string> {
+  const resourceId = opts.resourceId ?? randomUUID();
+  await publish(h, Topic.CatalogResourceCreated, resourceId, {
+    resourceId,
+    ownerOrgId,
+    kind: opts.kind ?? 'dataset',
+    createdAt: new Date().toISOString(),
+  });
+  return resourceId;
+}
+
+/** Seals `data` under `opts.resourceId`, or under a new resource of `orgId`. */
 export async function seal(
   h: Harness,
   orgId: string,
   data: Buffer,
   opts: { resourceId?: string; mediaType?: string; extra?: string; principal?: Principal } = {},
 ): Promise<Sealed> {
-  const resourceId = opts.resourceId ?? randomUUID();
+  const resourceId = opts.resourceId ?? (await announceResource(h, orgId));
   const res = await call(
     h,
     opts.principal ?? partner(orgId),
@@ -146,7 +182,7 @@ export async function purchase(
 }
 
 export async function publish(
-  h: Harness,
+  h: Pick<Harness, 'producer'>,
   topic: Topic,
   key: string,
   value: object,

@@ -8,7 +8,7 @@ import { HEADER_BYTES } from '@tessera/crypto';
 import { Wallet } from 'ethers';
 import { waitFor } from '../../../../test/support/service-process';
 import type { Platform } from '../../../../test/e2e/support/platform';
-import { MarketplaceStory, TSR } from '../../../../test/e2e/support/story';
+import { type MarketplaceStory, platformStory, TSR } from '../../../../test/e2e/support/story';
 
 export interface Purchase {
   story: MarketplaceStory;
@@ -27,14 +27,7 @@ export interface Purchase {
 }
 
 export async function settledPurchase(platform: Platform, confirmations: number): Promise<Purchase> {
-  const story = new MarketplaceStory({
-    gatewayUrl: platform.gatewayUrl,
-    adminKey: platform.adminKey,
-    rpcUrl: process.env.RPC_URL ?? 'http://127.0.0.1:18545',
-    chainId: Number(process.env.CHAIN_ID ?? 31337),
-    siweDomain: 'localhost:3000',
-    confirmations,
-  });
+  const story = platformStory(platform, confirmations);
   const seller = await story.createOrg('Seller');
   await story.setPayout(seller);
   const published = await story.publish(

@@ -3,6 +3,7 @@ import { Transform } from 'class-transformer';
 import { IsBoolean, IsOptional, Matches } from 'class-validator';
 
 export class SealQueryDto {
+  /** The catalog resource (created by the caller's org) this content belongs to. */
   @ValidateUUID()
   resourceId!: string;
 

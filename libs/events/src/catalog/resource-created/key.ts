@@ -1,0 +1,3 @@
+import { ResourceKey } from '../../common/keys';
+
+export class ResourceCreatedKey extends ResourceKey {}

@@ -156,7 +156,12 @@ export async function startService(name: ServiceName, env: NodeJS.ProcessEnv = {
   });
   let output = '';
   let bootMs = -1;
+  // SERVICE_LOG_DIR keeps every line each service process wrote (the in-memory copy keeps the last 200 KB).
+  const logFile = process.env.SERVICE_LOG_DIR
+    ? fs.createWriteStream(path.join(process.env.SERVICE_LOG_DIR, `${name}-${port}-${started}.log`))
+    : undefined;
   const append = (chunk: Buffer) => {
+    logFile?.write(chunk);
     output = (output + chunk.toString('utf8')).slice(-200_000);
     if (bootMs < 0 && /listening on/.test(output)) {
       bootMs = Date.now() - started;
@@ -168,7 +173,10 @@ export async function startService(name: ServiceName, env: NodeJS.ProcessEnv = {
     child.on('exit', (code, signal) => resolve({ code, signal })),
   );
   let gone = false;
-  void exited.then(() => (gone = true));
+  void exited.then(() => {
+    gone = true;
+    logFile?.end();
+  });
 
   const url = `http://127.0.0.1:${port}`;
   const health = async (): Promise<HealthReport> => {

@@ -13,6 +13,8 @@ export const REDACTED_PATHS = [
   'req.headers.cookie',
   'req.headers["x-api-key"]',
   'req.headers["proxy-authorization"]',
+  // The gateway's signed internal token (INTERNAL_TOKEN_HEADER of @tessera/auth): a bearer credential for a minute.
+  'req.headers["x-tessera-internal-token"]',
   'res.headers["set-cookie"]',
   '*.password',
   '*.privateKey',

@@ -1,5 +1,8 @@
-import { Body, Controller, Get, type INestApplication, Module, Post } from '@nestjs/common';
+import { type ArgumentsHost, Body, Controller, Get, type INestApplication, Module, Post } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { KafkaContext, KafkaRetriableException } from '@nestjs/microservices';
+import { InvalidEventError } from '@tessera/events';
+import { lastValueFrom } from 'rxjs';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { IsString, Length } from 'class-validator';
 import request from 'supertest';
@@ -7,6 +10,7 @@ import { QueryFailedError } from 'typeorm';
 import { applyHttpDefaults } from '../bootstrap/bootstrap';
 import { IsBigIntString, Optional, ValidateNestedType, ValidateUUID } from '../validation';
 import { DomainError } from './domain-error';
+import { ProblemDetailsFilter, UNKNOWN_ERROR_ATTEMPTS } from './problem-details.filter';
 
 class RowDto {
   @IsString()
@@ -152,5 +156,55 @@ describe('HTTP error handling', () => {
   it('answers unknown routes with 404 problem+json', async () => {
     const res = await request(server()).get('/nope').expect(404);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+  });
+});
+
+describe('Kafka handler error handling', () => {
+  const filter = new ProblemDetailsFilter();
+  let offset = 0;
+
+  /** One delivery of the event at `at` failing with `error`: 'retried' when Kafka will deliver it again. */
+  function deliver(error: unknown, at: number): Promise<'retried' | 'skipped'> {
+    const message = { offset: String(at), key: null, value: null, timestamp: '0', attributes: 0, headers: {} };
+    const context = new KafkaContext([message, 0, 'chain.purchase.confirmed.v1', undefined!, undefined!, undefined!]);
+    const host = {
+      getType: () => 'rpc',
+      switchToRpc: () => ({ getContext: () => context }),
+    } as unknown as ArgumentsHost;
+    return lastValueFrom(filter.catch(error, host)!).then(
+      () => 'skipped',
+      (thrown: unknown) => {
+        expect(thrown).toBeInstanceOf(KafkaRetriableException);
+        return 'retried';
+      },
+    );
+  }
+
+  it('retries a lost database connection however often it fails', async () => {
+    const at = ++offset;
+    for (let i = 0; i < 3 * UNKNOWN_ERROR_ATTEMPTS; i++) {
+      await expect(deliver(new Error('Connection terminated unexpectedly'), at)).resolves.toBe('retried');
+    }
+  });
+
+  it('skips an invalid payload, a domain refusal or a constraint violation at once', async () => {
+    await expect(deliver(new InvalidEventError('t', [{ field: 'x', message: 'bad' }]), ++offset)).resolves.toBe(
+      'skipped',
+    );
+    await expect(deliver(DomainError.conflict('already settled'), ++offset)).resolves.toBe('skipped');
+    const duplicate = new QueryFailedError('INSERT', [], Object.assign(new Error('dup'), { code: '23505' }));
+    await expect(deliver(duplicate, ++offset)).resolves.toBe('skipped');
+  });
+
+  it(`retries an unclassified error ${UNKNOWN_ERROR_ATTEMPTS - 1} times, then skips that event only`, async () => {
+    const at = ++offset;
+    const other = ++offset;
+    for (let i = 1; i < UNKNOWN_ERROR_ATTEMPTS; i++) {
+      await expect(deliver(new Error('pool is draining'), at)).resolves.toBe('retried');
+    }
+    await expect(deliver(new Error('pool is draining'), other)).resolves.toBe('retried');
+    await expect(deliver(new Error('pool is draining'), at)).resolves.toBe('skipped');
+    // Its count is forgotten: a later failure of the same event starts over.
+    await expect(deliver(new Error('pool is draining'), at)).resolves.toBe('retried');
   });
 });

@@ -84,7 +84,20 @@ function codeOfStatus(status: number): ErrorCode {
 
 /** Postgres SQLSTATEs that say something about the request rather than a bug. */
 const PG_UNIQUE_VIOLATION = '23505';
-const PG_TRANSIENT = new Set(['40001', '40P01', '57P01', '57P03', '53300']);
+/** Serialization failure, deadlock, shutdowns and restarts, too many connections, and class 08 (connection). */
+const PG_TRANSIENT = new Set([
+  '40001',
+  '40P01',
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
+]);
 
 export function pgCode(error: unknown): string | undefined {
   if (error instanceof QueryFailedError) {
@@ -105,7 +118,9 @@ export function isTransientError(error: unknown): boolean {
   }
   // node-postgres reports a dropped or unobtainable connection without a code; these are its exact messages.
   const message = error instanceof Error ? error.message : '';
-  return /^(Connection terminated|timeout exceeded when trying to connect)/.test(message);
+  return /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error)/.test(
+    message,
+  );
 }
 
 function problem(code: ErrorCode, detail: string, errors: FieldError[] = [], status = statusOf(code)): ProblemDetails {

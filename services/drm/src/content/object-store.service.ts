@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { createMinioClient } from '@tessera/common';
+import { createMinioClient, DomainError, ErrorCode } from '@tessera/common';
 import type { Client } from 'minio';
 import { Writable } from 'node:stream';
 import type { Readable } from 'node:stream';
@@ -34,7 +34,10 @@ class MultipartWriter extends Writable {
       callback();
       return;
     }
-    this.flushPart().then(() => callback(), callback);
+    this.flushPart().then(
+      () => callback(),
+      (error: unknown) => callback(storeFailed(error)),
+    );
   }
 
   override _final(callback: (error?: Error | null) => void): void {
@@ -43,7 +46,10 @@ class MultipartWriter extends Writable {
         await this.flushPart();
       }
       await this.client.completeMultipartUpload(this.bucket, this.key, await this.upload(), this.etags);
-    })().then(() => callback(), callback);
+    })().then(
+      () => callback(),
+      (error: unknown) => callback(storeFailed(error)),
+    );
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
@@ -83,6 +89,18 @@ class MultipartWriter extends Writable {
     );
     this.etags.push({ part, etag: res.etag });
   }
+}
+
+/** The store refused or could not be reached: the caller's upload was fine, so it may retry (503, not 400). */
+function storeFailed(error: unknown): DomainError {
+  return new DomainError(
+    ErrorCode.UNAVAILABLE,
+    'The object store is unavailable; nothing was stored, retry later',
+    [],
+    {
+      cause: error,
+    },
+  );
 }
 
 /** The content bucket, through the S3 API only. */

@@ -9,7 +9,7 @@ import { LicenceEventsController } from './licences/licence-events.controller';
 import { LicenceRepository } from './licences/licence.repository';
 import { LicencesService } from './licences/licences.service';
 import { CatalogFeedService } from './ownership/catalog-feed.service';
-import { OwnershipEventsController } from './ownership/ownership-events.controller';
+import { OwnershipFeedConsumer } from './ownership/ownership-feed.consumer';
 import { ResourceOwnershipService } from './ownership/ownership.service';
 import { ResourceOwnerRepository } from './ownership/resource-owner.repository';
 import { ReleaseController } from './release/release.controller';
@@ -20,13 +20,7 @@ import { TraceService } from './trace/trace.service';
 /** Sealing, licences, release and trace share the content and licence repositories. */
 @Module({
   imports: [KeysModule],
-  controllers: [
-    ContentController,
-    LicenceEventsController,
-    OwnershipEventsController,
-    ReleaseController,
-    TraceController,
-  ],
+  controllers: [ContentController, LicenceEventsController, ReleaseController, TraceController],
   providers: [
     ObjectStoreService,
     ContentRepository,
@@ -35,6 +29,7 @@ import { TraceService } from './trace/trace.service';
     ResourceOwnerRepository,
     CatalogFeedService,
     ResourceOwnershipService,
+    OwnershipFeedConsumer,
     LicenceRepository,
     LicencesService,
     ReleaseService,

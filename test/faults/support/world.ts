@@ -140,7 +140,14 @@ export class FaultWorld {
   /** Create → seal → wait for the catalog to show it sealed → list → wait until payments can quote it. */
   async publish(name: string, bytes: Buffer = randomBytes(16 * 1024)): Promise<Resource> {
     const id = await this.createDraft(name);
-    const sealed = await this.seal(id, bytes);
+    // As a client should: a 503 (drm has not yet read the draft's announcement, say) is retried after Retry-After.
+    const sealed = await waitFor(
+      async () => {
+        const reply = await this.seal(id, bytes);
+        return reply.status === 503 && reply.headers.get('retry-after') ? undefined : reply;
+      },
+      { timeoutMs: 180_000, intervalMs: 1_000, what: `drm to accept the seal of ${id}` },
+    );
     assert.equal(sealed.status, 201, describeReply('seal', sealed));
     await this.listWhenSealed(id);
     const [row] = await this.sql<{ object_key: string }>(

@@ -3,6 +3,11 @@ import { consumerGroupId, createProbeAdmin, DomainError, ErrorCode, ServiceInfo 
 import { Topic } from '@tessera/events';
 import { DrmEnvDto } from '../config/env.dto';
 
+/** The consumer group that reads catalog's resource announcements, apart from drm's other events. */
+export function ownershipFeedGroupId(service: string, groupId?: string): string {
+  return `${consumerGroupId(service, groupId)}.resource-owners`;
+}
+
 export interface PartitionEnd {
   partition: number;
   high: string;
@@ -66,7 +71,7 @@ export class CatalogFeedService {
       // One after the other: kafkajs loses its broker pool when a fresh admin runs both lookups at once.
       const ends = await admin.fetchTopicOffsets(topic);
       const groups = await admin.fetchOffsets({
-        groupId: consumerGroupId(this.service.name, this.env.KAFKA_GROUP_ID),
+        groupId: ownershipFeedGroupId(this.service.name, this.env.KAFKA_GROUP_ID),
         topics: [topic],
       });
       return unreadEvents(ends, groups.find((g) => g.topic === topic)?.partitions ?? []);

@@ -1,6 +1,7 @@
 // indexer_backfill_eps: chain-indexer's backfill pipeline (services/chain-indexer/src/bench/backfill.bench.ts:
-// getLogs, decode by name, the per-purchase order lookup) against raw eth_getLogs over the same range. The
-// purchases live on a private anvil the bench starts and stops, so the shared chain gets no bench traffic.
+// getLogs, decode by name with each purchase's PayeeCredited logs, the chunk's block headers) against a plain-fetch
+// eth_getLogs over the same chunks, both counted in purchases per second. The purchases live on a private anvil the
+// bench starts and stops, so the shared chain gets no bench traffic.
 import {
   anvilWallet,
   deployTessera,

@@ -106,6 +106,9 @@ contract Settlement is AccessControl, EIP712, Pausable, ReentrancyGuard {
         uint256 fee,
         bytes32 licenceHash
     );
+    /// @notice One per payee entry of a purchase, in quote order and before its `Purchased`: what the order added to
+    /// `payee`'s credit in `token`. The fee recipient's credit is `Purchased.fee`.
+    event PayeeCredited(bytes32 indexed orderId, address indexed payee, address token, uint256 amount);
     event Refunded(bytes32 indexed orderId, address indexed buyer, address token, uint256 amount);
     event Withdrawn(address indexed account, address indexed token, uint256 amount);
     event TokenAllowed(address indexed token, bool allowed);
@@ -348,6 +351,7 @@ contract Settlement is AccessControl, EIP712, Pausable, ReentrancyGuard {
             }
             order.shares.push(Share(payee.account, SafeCast.toUint96(payee.amount)));
             _credits[token][payee.account] += payee.amount;
+            emit PayeeCredited(quote.orderId, payee.account, token, payee.amount);
             total += payee.amount;
         }
         if (total == 0) {

@@ -8,6 +8,7 @@ import {
   deploymentPath,
   ensureDeployment,
   readDeployment,
+  writeDeployment,
   type DeployConfig,
 } from '@tessera/chain';
 import { execFile } from 'node:child_process';
@@ -16,7 +17,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { JsonRpcProvider } from 'ethers';
-import { RPC_URL, connectProvider, revertTo, snapshot } from './fixture';
+import { RPC_URL, connectProvider, deployArtifact, mined, revertTo, snapshot } from './fixture';
 
 jest.setTimeout(120_000);
 
@@ -86,6 +87,21 @@ describe('contract deployment', () => {
     const third = await ensureDeployment(deployer, localConfig(), env);
     expect(third.created).toBe(true);
     expect(await provider.getCode(third.deployment.settlement)).not.toBe('0x');
+  });
+
+  it('redeploys when the recorded contracts are of another build', async () => {
+    const deployer = anvilWallet(0, provider);
+    const first = await ensureDeployment(deployer, localConfig(), env);
+    // Live and allowlisted, but not the code today's sources compile to.
+    const stale = await (await deployArtifact('FeeOnTransferToken', deployer)).getAddress();
+    await mined(connectSettlement(first.deployment.settlement, deployer).setTokenAllowed(stale, true));
+    writeDeployment({ ...first.deployment, token: stale }, env);
+
+    const second = await ensureDeployment(deployer, localConfig(), env);
+
+    expect(second.created).toBe(true);
+    expect(second.deployment.token).not.toBe(stale);
+    expect(readDeployment(ANVIL_CHAIN_ID, env)).toEqual(second.deployment);
   });
 
   it('hands the admin role and token ownership to a separate admin', async () => {

@@ -114,6 +114,19 @@ export function settlementEvents(receipt: ContractTransactionReceipt, settlement
     .filter((event): event is SettlementEvent => event !== null);
 }
 
+/** The transaction's `PayeeCredited` events, in log order. */
+export function payeesCredited(
+  receipt: ContractTransactionReceipt,
+  settlement: string,
+): Extract<SettlementEvent, { eventName: 'PayeeCredited' }>['args'][] {
+  return settlementEvents(receipt, settlement).flatMap((e) => (e.eventName === 'PayeeCredited' ? [e.args] : []));
+}
+
+/** What `payeesCredited` must read for a purchase of `quote`: one entry per payee, in quote order. */
+export function expectedCredits(quote: Quote): Extract<SettlementEvent, { eventName: 'PayeeCredited' }>['args'][] {
+  return quote.payees.map((p) => ({ orderId: quote.orderId, payee: p.account, token: quote.token, amount: p.amount }));
+}
+
 export function eventOf<N extends SettlementEvent['eventName']>(
   receipt: ContractTransactionReceipt,
   settlement: string,

@@ -16,8 +16,10 @@ import {
   deployArtifact,
   deployWorld,
   eventOf,
+  expectedCredits,
   increaseTime,
   mined,
+  payeesCredited,
   revertOf,
   revertTo,
   settlementEvents,
@@ -79,6 +81,16 @@ describe('Settlement', () => {
       expect(await balanceOf(world.settlementAddress)).toBe(total);
       expect(await creditOf(ownerA.address)).toBe(TSR('123.456789'));
       expect(await creditOf(feeRecipient.address)).toBe(TSR('6.17'));
+      expect(settlementEvents(receipt, world.settlementAddress).map((e) => e.eventName)).toEqual([
+        'PayeeCredited',
+        'Purchased',
+      ]);
+      expect(eventOf(receipt, world.settlementAddress, 'PayeeCredited')).toEqual({
+        orderId,
+        payee: ownerA.address,
+        token: world.tokenAddress,
+        amount: TSR('123.456789'),
+      });
       expect(eventOf(receipt, world.settlementAddress, 'Purchased')).toEqual({
         orderId,
         resourceIds: [resourceId],
@@ -113,6 +125,14 @@ describe('Settlement', () => {
       expect(purchased.resourceIds).toEqual(quote.resourceIds);
       expect(purchased.amount).toBe(TSR('84.5') + 7n);
       expect(purchased.fee).toBe(TSR(4));
+      // One PayeeCredited per payee, in quote order and before Purchased, each matching the credit it records.
+      const events = settlementEvents(receipt, world.settlementAddress);
+      expect(events.map((e) => e.eventName)).toEqual(['PayeeCredited', 'PayeeCredited', 'PayeeCredited', 'Purchased']);
+      const credited = payeesCredited(receipt, world.settlementAddress);
+      expect(credited).toEqual(expectedCredits(quote));
+      for (const { payee, amount } of credited) {
+        expect(await creditOf(payee)).toBe(amount);
+      }
       for (const [i, owner] of [ownerA, ownerB, ownerC].entries()) {
         const withdrawal = await mined(world.settlement(owner).withdraw(world.tokenAddress));
         expect(eventOf(withdrawal, world.settlementAddress, 'Withdrawn')).toEqual({
@@ -149,6 +169,12 @@ describe('Settlement', () => {
       );
 
       expect(eventOf(receipt, world.settlementAddress, 'Purchased').amount).toBe(total);
+      expect(eventOf(receipt, world.settlementAddress, 'PayeeCredited')).toEqual({
+        orderId: quote.orderId,
+        payee: ownerA.address,
+        token: world.tokenAddress,
+        amount: TSR(100),
+      });
       expect(await balanceOf(buyer.address)).toBe(BUYER_FUNDS - total);
       expect(await creditOf(ownerA.address)).toBe(TSR(100));
       expect(await token.allowance(buyer.address, world.settlementAddress)).toBe(0n);

@@ -5,8 +5,10 @@ import {
   REFUND_WINDOW_SECONDS,
   connectProvider,
   deployWorld,
+  expectedCredits,
   increaseTime,
   mined,
+  payeesCredited,
   revertOf,
   revertTo,
   snapshot,
@@ -79,7 +81,9 @@ class PurchaseCommand implements Command {
       payees: this.shares.map((s) => ({ account: payeePool[s.payeeIndex].address, amount: s.amount })),
       fee: this.fee,
     });
-    await mined(world.settlement(buyer).purchase(quote, await world.sign(quote)));
+    const receipt = await mined(world.settlement(buyer).purchase(quote, await world.sign(quote)));
+    // Each payee's credit is announced in the logs, in quote order: what a log reader books.
+    expect(payeesCredited(receipt, world.settlementAddress)).toEqual(expectedCredits(quote));
     add(model.balances, buyer.address, -quoteTotal(quote));
     add(model.credits, world.actors.feeRecipient.address, quote.fee);
     for (const payee of quote.payees) {

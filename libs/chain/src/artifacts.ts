@@ -6,6 +6,8 @@ export interface ContractArtifact {
   contractName: string;
   abi: InterfaceAbi;
   bytecode: string;
+  /** Runtime code as compiled, immutables left as zeros. */
+  deployedBytecode?: string;
 }
 
 /** contracts/artifacts is produced by `npm run contracts:build`; TESSERA_CONTRACTS_ARTIFACTS points elsewhere. */

@@ -136,13 +136,33 @@ export async function deployTessera(signer: Signer, config: DeployConfig): Promi
   };
 }
 
-/** True when the recorded contracts exist on the chain the provider talks to (a restarted anvil has lost them). */
+/**
+ * The metadata solc appends to runtime code (CBOR, its byte length in the last two bytes). It hashes the sources and
+ * compiler settings, and immutables never reach it: equal trailers mean code of the same build.
+ */
+function metadataTrailer(code: string): string {
+  const length = Number.parseInt(code.slice(-4), 16);
+  return code.slice(-(2 * length + 4)).toLowerCase();
+}
+
+function isCurrentBuild(name: string, code: string): boolean {
+  const built = loadArtifact(name).deployedBytecode;
+  return !built || built === '0x' || metadataTrailer(built) === metadataTrailer(code);
+}
+
+/**
+ * True when the recorded contracts exist on the chain the provider talks to (a restarted anvil has lost them) and
+ * were built from the current sources (services expect the events and functions of today's contracts).
+ */
 export async function isDeploymentLive(provider: Provider, deployment: Deployment): Promise<boolean> {
   const [tokenCode, settlementCode] = await Promise.all([
     provider.getCode(deployment.token),
     provider.getCode(deployment.settlement),
   ]);
   if (tokenCode === '0x' || settlementCode === '0x') {
+    return false;
+  }
+  if (!isCurrentBuild('TesseraToken', tokenCode) || !isCurrentBuild('Settlement', settlementCode)) {
     return false;
   }
   try {
@@ -158,7 +178,10 @@ export interface EnsureDeploymentResult {
   created: boolean;
 }
 
-/** Idempotent per chain: keeps the recorded deployment when its contracts are live, otherwise deploys and records. */
+/**
+ * Idempotent per chain: keeps the recorded deployment when its contracts are live and of the current build, otherwise
+ * deploys and records.
+ */
 export async function ensureDeployment(
   deployer: Signer,
   config: DeployConfig,

@@ -42,7 +42,7 @@ describe('chain-indexer: backfill and follow', () => {
     const orderIds = confirmed.map((e) => e.value.orderId as string);
     expect(new Set(orderIds).size).toBe(500);
     expect(new Set(orderIds)).toEqual(new Set(purchases.map((p) => p.orderId.toLowerCase())));
-    // Payload fields come from the log and the order, read by name.
+    // Payload fields come from the Purchased log and its PayeeCredited logs (the first payee), read by name.
     const byOrder = new Map(purchases.map((p) => [p.orderId.toLowerCase(), p]));
     for (const e of confirmed) {
       const p = byOrder.get(e.value.orderId as string)!;

@@ -129,6 +129,17 @@ export const settlementAbi = [
     anonymous: false,
     inputs: [
       { indexed: true, internalType: 'bytes32', name: 'orderId', type: 'bytes32' },
+      { indexed: true, internalType: 'address', name: 'payee', type: 'address' },
+      { indexed: false, internalType: 'address', name: 'token', type: 'address' },
+      { indexed: false, internalType: 'uint256', name: 'amount', type: 'uint256' },
+    ],
+    name: 'PayeeCredited',
+    type: 'event',
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: 'bytes32', name: 'orderId', type: 'bytes32' },
       { indexed: false, internalType: 'bytes32[]', name: 'resourceIds', type: 'bytes32[]' },
       { indexed: true, internalType: 'address', name: 'buyer', type: 'address' },
       { indexed: false, internalType: 'address', name: 'token', type: 'address' },

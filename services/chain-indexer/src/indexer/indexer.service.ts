@@ -11,8 +11,7 @@ import { indexerMetrics } from './indexer.metrics';
 import { type BlockRow, type CursorRow, type EventRow, IndexerRepository } from './indexer.repository';
 import { LeaderLock } from './leader-lock';
 import { RpcClient, type RpcBlock, sleep } from './rpc.client';
-import { blocksWithPurchases, resolveOrderShares, shareKey } from './order-shares';
-import { parseSettlementLog, resourceUuid, SETTLEMENT_TOPICS, type SettlementLog } from './settlement-logs';
+import { parseSettlementLogs, resourceUuid, SETTLEMENT_TOPICS, type SettlementLog } from './settlement-logs';
 
 export interface IndexerStatus {
   chainId: number;
@@ -92,7 +91,6 @@ export class IndexerService implements OnApplicationBootstrap, OnModuleDestroy {
     this.wake?.();
     await this.loop;
     await this.lock.release();
-    this.rpc.destroy();
   }
 
   /** Null while the indexer runs; the reason once it halted on a too-deep reorg. */
@@ -268,11 +266,7 @@ export class IndexerService implements OnApplicationBootstrap, OnModuleDestroy {
     for (let n = Math.max(from, head - this.env.MAX_REORG_DEPTH); n <= to; n++) {
       numbers.add(n);
     }
-    // Blocks with a purchase come with their transactions: the payees are read from the calldata.
-    const headers = await this.rpc.getBlocks(
-      [...numbers].sort((a, b) => a - b),
-      blocksWithPurchases(logs),
-    );
+    const headers = await this.rpc.getBlocks([...numbers].sort((a, b) => a - b));
     const blocks: BlockRow[] = [];
     for (const [n, block] of headers) {
       if (!block) {
@@ -289,7 +283,7 @@ export class IndexerService implements OnApplicationBootstrap, OnModuleDestroy {
         throw new ChainMovedError(`log in block ${log.blockNumber} is from another branch`);
       }
     }
-    const rows = await this.toEventRows(cursor.contract, logs, headers);
+    const rows = this.toEventRows(logs, headers);
     const last = toBlockRow(headers.get(to)!);
 
     return this.repository.transaction(async (manager) => {
@@ -329,11 +323,7 @@ export class IndexerService implements OnApplicationBootstrap, OnModuleDestroy {
           continue;
         }
         this.range.grow();
-        const logs = raw
-          .filter((l) => !l.removed)
-          .map(parseSettlementLog)
-          .filter((l): l is SettlementLog => l !== null);
-        return { logs, to };
+        return { logs: parseSettlementLogs(raw), to };
       } catch (error) {
         if (!this.range.shrink()) {
           // Already at the smallest range: the node is failing, not the range. Back off.
@@ -345,13 +335,7 @@ export class IndexerService implements OnApplicationBootstrap, OnModuleDestroy {
     }
   }
 
-  private async toEventRows(
-    contract: string,
-    logs: SettlementLog[],
-    headers: Map<number, RpcBlock | null>,
-  ): Promise<Omit<EventRow, 'generation'>[]> {
-    // Payees are not in the Purchased log: read them from the purchasing call (or the order itself).
-    const shares = await resolveOrderShares(this.rpc, contract, logs, headers);
+  private toEventRows(logs: SettlementLog[], headers: Map<number, RpcBlock | null>): Omit<EventRow, 'generation'>[] {
     const rows: Omit<EventRow, 'generation'>[] = [];
     for (const log of logs) {
       const block = headers.get(log.blockNumber)!;
@@ -374,11 +358,13 @@ export class IndexerService implements OnApplicationBootstrap, OnModuleDestroy {
       switch (log.kind) {
         case 'purchase': {
           const resourceId = resourceUuid(log.resourceIds[0]);
-          const payee = shares.get(shareKey(log))?.[0]?.account;
+          const payee = log.payees[0]?.account;
           if (!resourceId || !payee) {
             this.logger.warn(
               { key: base.id, orderId: log.orderId },
-              'purchase without a platform resource id; skipped',
+              resourceId
+                ? 'purchase without a PayeeCredited log; skipped'
+                : 'purchase without a platform resource id; skipped',
             );
             continue;
           }

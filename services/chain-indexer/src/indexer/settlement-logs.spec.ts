@@ -1,96 +1,103 @@
-import { decodeSettlementLog, type Quote, settlementInterface } from '@tessera/chain';
+import { decodeSettlementLog, settlementInterface } from '@tessera/chain';
 import { getAddress, hexlify, randomBytes, Wallet } from 'ethers';
-import { parseSettlementLog, sharesFromCalldata } from './settlement-logs';
+import type { RpcLog } from './rpc.client';
+import { decodeFollowedLog, parseSettlementLogs } from './settlement-logs';
 
 const settlement = Wallet.createRandom().address;
-const owners = [Wallet.createRandom().address, Wallet.createRandom().address];
+const address = (): string => Wallet.createRandom().address;
+const bytes32 = (): string => hexlify(randomBytes(32));
 
-function quote(orderId: string): Quote {
+let nextIndex = 0;
+function rawLog(name: string, values: unknown[], tx = `0x${'cd'.repeat(32)}`): RpcLog {
   return {
-    orderId,
-    resourceIds: [hexlify(randomBytes(32))],
-    buyer: Wallet.createRandom().address,
-    payees: [
-      { account: owners[0], amount: 900n },
-      { account: owners[1], amount: 100n },
-    ],
-    fee: 10n,
-    token: Wallet.createRandom().address,
-    licenceHash: hexlify(randomBytes(32)),
-    expiry: 2_000_000_000n,
-    chainId: 31337n,
+    address: settlement,
+    ...settlementInterface.encodeEventLog(name, values),
+    blockNumber: '0x10',
+    blockHash: `0x${'ab'.repeat(32)}`,
+    transactionHash: tx,
+    logIndex: `0x${(nextIndex++).toString(16)}`,
   };
 }
 
-describe('sharesFromCalldata', () => {
-  const orderId = hexlify(randomBytes(32));
-  const purchase = settlementInterface.encodeFunctionData('purchase', [quote(orderId), '0x1234']);
-
-  it('reads the payees, in quote order, from a direct purchase of the order', () => {
-    expect(sharesFromCalldata({ to: settlement.toLowerCase(), input: purchase }, settlement, orderId)).toEqual([
-      { account: getAddress(owners[0]), amount: 900n },
-      { account: getAddress(owners[1]), amount: 100n },
-    ]);
-  });
-
-  it('reads purchaseWithPermit too', () => {
-    const input = settlementInterface.encodeFunctionData('purchaseWithPermit', [
-      quote(orderId),
-      '0x1234',
-      1n,
-      27,
-      hexlify(randomBytes(32)),
-      hexlify(randomBytes(32)),
-    ]);
-    expect(sharesFromCalldata({ to: settlement, input }, settlement, orderId)?.[0].account).toBe(getAddress(owners[0]));
-  });
-
-  it('gives up (so the caller asks the contract) for another target, order or function', () => {
-    expect(sharesFromCalldata({ to: Wallet.createRandom().address, input: purchase }, settlement, orderId)).toBeNull();
-    expect(sharesFromCalldata({ to: null, input: purchase }, settlement, orderId)).toBeNull();
-    expect(sharesFromCalldata({ to: settlement, input: purchase }, settlement, hexlify(randomBytes(32)))).toBeNull();
-    const other = settlementInterface.encodeFunctionData('getOrder', [orderId]);
-    expect(sharesFromCalldata({ to: settlement, input: other }, settlement, orderId)).toBeNull();
-    expect(sharesFromCalldata({ to: settlement, input: '0xdeadbeef' }, settlement, orderId)).toBeNull();
+describe('decodeFollowedLog', () => {
+  it.each([
+    [
+      'Purchased',
+      [bytes32(), [bytes32(), bytes32()], address(), address(), 12_345_678_901_234_567_890n, 10n, bytes32()],
+    ],
+    ['Purchased', [bytes32(), [], address(), address(), 0n, 0n, bytes32()]],
+    ['PayeeCredited', [bytes32(), address(), address(), 2n ** 256n - 1n]],
+    ['Refunded', [bytes32(), address(), address(), 5n]],
+    ['ResourceListed', [bytes32(), address(), bytes32()]],
+    ['ResourceRelisted', [bytes32(), address(), bytes32(), address(), bytes32()]],
+  ])('reads %s with the same values as the generic ABI decoder', (name, values) => {
+    const raw = rawLog(name, values);
+    const generic = decodeSettlementLog(raw);
+    expect(generic?.eventName).toBe(name);
+    expect(decodeFollowedLog(raw)).toEqual(generic);
   });
 });
 
-describe('parseSettlementLog', () => {
-  it('reads a Purchased log with the same values as the generic ABI decoder', () => {
-    const q = quote(hexlify(randomBytes(32)));
-    const resourceIds = [hexlify(randomBytes(32)), hexlify(randomBytes(32))];
-    const encoded = settlementInterface.encodeEventLog('Purchased', [
-      q.orderId,
-      resourceIds,
-      q.buyer,
-      q.token,
-      12_345_678_901_234_567_890n,
-      10n,
-      q.licenceHash,
+describe('parseSettlementLogs', () => {
+  const token = address();
+  const owners = [address(), address()];
+
+  function purchase(orderId: string, tx?: string): RpcLog {
+    return rawLog('Purchased', [orderId, [bytes32()], address(), token, 1010n, 10n, bytes32()], tx);
+  }
+  const credit = (orderId: string, payee: string, amount: bigint, tx?: string): RpcLog =>
+    rawLog('PayeeCredited', [orderId, payee, token, amount], tx);
+
+  it('gives a purchase the payees credited by its order, in quote order, and nothing else', () => {
+    const orderId = bytes32();
+    const logs = parseSettlementLogs([
+      credit(orderId, owners[0], 900n),
+      credit(orderId, owners[1], 100n),
+      purchase(orderId),
+      rawLog('Refunded', [bytes32(), address(), token, 5n]),
     ]);
-    const raw = {
-      address: settlement,
-      ...encoded,
-      blockNumber: '0x10',
-      blockHash: `0x${'ab'.repeat(32)}`,
-      transactionHash: `0x${'cd'.repeat(32)}`,
-      logIndex: '0x2',
-    };
-    const generic = decodeSettlementLog(raw);
-    expect(generic?.eventName).toBe('Purchased');
-    expect(parseSettlementLog(raw)).toEqual({
+
+    expect(logs.map((l) => l.kind)).toEqual(['purchase', 'refund']);
+    expect(logs[0]).toMatchObject({
       kind: 'purchase',
-      blockNumber: 16,
-      blockHash: raw.blockHash,
-      logIndex: 2,
-      txHash: raw.transactionHash,
-      orderId: q.orderId.toLowerCase(),
-      resourceIds: resourceIds.map((id) => id.toLowerCase()),
-      buyer: getAddress(q.buyer),
-      token: getAddress(q.token),
-      amount: 12_345_678_901_234_567_890n,
-      fee: 10n,
-      licenceHash: q.licenceHash.toLowerCase(),
+      orderId: orderId.toLowerCase(),
+      token: getAddress(token),
+      amount: 1010n,
+      payees: [
+        { account: getAddress(owners[0]), amount: 900n },
+        { account: getAddress(owners[1]), amount: 100n },
+      ],
     });
+  });
+
+  it('keeps two orders of one transaction apart, whichever comes first', () => {
+    const [a, b] = [bytes32(), bytes32()];
+    const tx = bytes32();
+    const logs = parseSettlementLogs([
+      purchase(a, tx),
+      credit(a, owners[0], 1n, tx),
+      credit(b, owners[1], 2n, tx),
+      purchase(b, tx),
+    ]);
+
+    expect(logs.map((l) => (l.kind === 'purchase' ? [l.orderId, l.payees] : null))).toEqual([
+      [a.toLowerCase(), [{ account: getAddress(owners[0]), amount: 1n }]],
+      [b.toLowerCase(), [{ account: getAddress(owners[1]), amount: 2n }]],
+    ]);
+  });
+
+  it('does not take payees from another transaction with the same order id', () => {
+    const orderId = bytes32();
+    const [purchased] = parseSettlementLogs([credit(orderId, owners[0], 1n, bytes32()), purchase(orderId, bytes32())]);
+    expect(purchased).toMatchObject({ kind: 'purchase', payees: [] });
+  });
+
+  it('leaves out removed logs and events the indexer does not follow', () => {
+    const orderId = bytes32();
+    const logs = parseSettlementLogs([
+      { ...purchase(orderId), removed: true },
+      rawLog('Withdrawn', [address(), token, 1n]),
+    ]);
+    expect(logs).toEqual([]);
   });
 });

@@ -144,14 +144,16 @@ export class ChainWorld {
           const n = done.length;
           const buyer = this.buyers[n % this.buyers.length];
           const resourceIndex = n % this.resources.length;
-          const payee = this.owners[resourceIndex % this.owners.length].address;
+          // Every tenth purchase is a bundle of two resources, one payee each; events name the first of each.
+          const bought = n % 10 === 9 ? [resourceIndex, (resourceIndex + 1) % this.resources.length] : [resourceIndex];
+          const payees = bought.map((i) => this.owners[i % this.owners.length].address);
           const amount = parseUnits(String(1 + (n % 7)), 18);
           const fee = amount / 20n;
           const quote: Quote = {
             orderId: uuidToBytes32(randomUUID()),
-            resourceIds: [uuidToBytes32(this.resources[resourceIndex])],
+            resourceIds: bought.map((i) => uuidToBytes32(this.resources[i])),
             buyer: buyer.address,
-            payees: [{ account: payee, amount }],
+            payees: payees.map((account) => ({ account, amount })),
             fee,
             token: this.deployment.token,
             licenceHash: hexlify(randomBytes(32)),
@@ -170,8 +172,8 @@ export class ChainWorld {
             orderId: quote.orderId,
             resourceId: this.resources[resourceIndex],
             buyer: buyer.address,
-            payee,
-            amount: amount + fee,
+            payee: payees[0],
+            amount: amount * BigInt(payees.length) + fee,
           });
         }
         await this.rpc('evm_mine');

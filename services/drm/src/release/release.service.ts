@@ -4,6 +4,7 @@ import { DomainError, ErrorCode, OutboxService } from '@tessera/common';
 import { eciesEncrypt, HEADER_BYTES, TAG_BYTES } from '@tessera/crypto';
 import { type PayloadOf, Topic } from '@tessera/events';
 import type { Response } from 'express';
+import { once } from 'node:events';
 import { pipeline } from 'node:stream/promises';
 import { DataSource } from 'typeorm';
 import { DrmEnvDto } from '../config/env.dto';
@@ -108,7 +109,6 @@ export class ReleaseService {
         return;
       }
       const { source, decrypt } = await this.reader.open(content);
-      this.sendHeaders(res, content);
       const trailer = manifestTrailer(secret, {
         licenceId: licence.id,
         orderId: licence.orderId,
@@ -116,19 +116,14 @@ export class ReleaseService {
         buyer: licence.buyer,
         issuedAt: new Date().toISOString(),
       });
-      if (kind === 'csv') {
-        await pipeline(source, decrypt, createCsvWatermarkStream(secret, fingerprint), res);
-      } else {
-        await pipeline(
-          source,
-          decrypt,
-          async function* (plain: AsyncIterable<Buffer>) {
-            yield* plain;
-            yield trailer;
-          },
-          res,
-        );
-      }
+      const mark =
+        kind === 'csv'
+          ? createCsvWatermarkStream(secret, fingerprint)
+          : async function* (plain: AsyncIterable<Buffer>) {
+              yield* plain;
+              yield trailer;
+            };
+      await pipeline(source, decrypt, mark, (marked: AsyncIterable<Buffer>) => this.respond(res, content, marked));
     } catch (error) {
       const domain = cryptoToDomain(error);
       await this.failed(grant, this.reasonOf(domain));
@@ -138,6 +133,34 @@ export class ReleaseService {
         return;
       }
       throw domain;
+    }
+  }
+
+  /**
+   * Writes the marked plaintext to the response. The headers wait for the first bytes, which exist only once the
+   * first segment is authenticated: content that fails from its start gets a clean 422, a failure further in can
+   * only cut the connection. The response is written here, not piped, because a failing pipeline destroys its
+   * streams, and the response must outlive a failure before its first byte.
+   */
+  private async respond(res: Response, content: ContentRecord, marked: AsyncIterable<Buffer>): Promise<void> {
+    const gone = new AbortController();
+    const onClose = () => gone.abort(new Error('the client went away'));
+    res.once('close', onClose);
+    try {
+      for await (const chunk of marked) {
+        if (!res.headersSent) {
+          this.sendHeaders(res, content);
+        }
+        if (!res.write(chunk)) {
+          await once(res, 'drain', { signal: gone.signal });
+        }
+      }
+      if (!res.headersSent) {
+        this.sendHeaders(res, content);
+      }
+      res.end();
+    } finally {
+      res.off('close', onClose);
     }
   }
 

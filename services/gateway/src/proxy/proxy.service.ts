@@ -50,6 +50,15 @@ export class ProxyService {
           proxyTimeout: env.PROXY_TIMEOUT_MS,
           on: {
             proxyReq: (proxyReq: ClientRequest, req: IncomingMessage) => fixRequestBody(proxyReq, req),
+            // A service that cuts a response short (a download failing its integrity check mid-stream) must cut the
+            // caller's too; on a kept-alive connection nothing else would end it.
+            proxyRes: (proxyRes: IncomingMessage, _req: IncomingMessage, res: ServerResponse) => {
+              proxyRes.on('close', () => {
+                if (!proxyRes.complete) {
+                  res.destroy();
+                }
+              });
+            },
             error: (error, req, res) => this.upstreamFailed(service, error, req, res),
           },
         }),

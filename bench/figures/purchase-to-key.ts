@@ -162,7 +162,7 @@ export const purchaseToKeyBench: Bench = {
             `a block every ${BLOCK_TIME_MS} ms, CONFIRMATIONS=${CONFIRMATIONS} (the purchase's block is the ` +
             `first), key polled every ${POLL_MS} ms; per-purchase overhead over finality median ` +
             `${overhead.median.toFixed(0)} ms (${overhead.min.toFixed(0)}–${overhead.max.toFixed(0)}); the ` +
-            `indexer polls the head every ${await indexerPollMs()} ms when idle`,
+            `indexer ${process.env.RPC_WS_URL ? 'follows new heads over RPC_WS_URL' : `polls the head every ${await indexerPollMs()} ms`}`,
         },
       ];
     } finally {

@@ -2,6 +2,7 @@
 // did about it) and what clients saw.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Topic } from '@tessera/events';
+import { waitFor } from '../../support/service-process';
 import type { FaultRecord } from './faults';
 import type { ClientLog, Purchase } from './load';
 import type { FaultWorld } from './world';
@@ -113,7 +114,14 @@ export async function checkInvariants(
     violations.push(`order ${id.slice(0, 18)}… took effect twice: ${JSON.stringify(states.get(id))}`);
   }
 
-  const recon = await world.gateway.call('GET', '/v1/payments/admin/reconciliation', world.adminCredentials());
+  // A client retries a 503: the report reads the chain, which may be the scenario's lossy link.
+  const recon = await waitFor(
+    async () => {
+      const reply = await world.gateway.call('GET', '/v1/payments/admin/reconciliation', world.adminCredentials());
+      return reply.status === 503 && reply.headers.get('retry-after') ? undefined : reply;
+    },
+    { timeoutMs: 60_000, intervalMs: 1_000, what: 'a reconciliation report' },
+  );
   if (recon.status !== 200 || !recon.body.balanced || recon.body.differences.length > 0) {
     violations.push(
       `ledger and chain differ: ${recon.status} balanced=${recon.body?.balanced} ${JSON.stringify(recon.body?.differences ?? recon.body).slice(0, 400)}`,

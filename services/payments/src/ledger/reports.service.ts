@@ -68,16 +68,14 @@ export class ReportsService {
    */
   async reconcile(): Promise<ReconciliationReportDto> {
     const settlement = this.chain.settlement();
-    const genesisHash = await this.chain.genesisHash().catch((error: unknown) => {
-      throw new DomainError(ErrorCode.UNAVAILABLE, 'The chain node is not answering; try again', [], { cause: error });
-    });
+    const genesisHash = await chainRead(this.chain.genesisHash());
     const scope = { settlement, genesisHash };
     const [balances, totals] = await Promise.all([this.ledger.payeeBalances(scope), this.ledger.totals(scope)]);
     const payees: PayeeReconciliationDto[] = await Promise.all(
       balances.map(async (b) => {
         const [credit, withdrawn] = await Promise.all([
-          this.chain.creditOf(b.token, b.address),
-          this.chain.withdrawnBy(b.token, b.address),
+          chainRead(this.chain.creditOf(b.token, b.address)),
+          chainRead(this.chain.withdrawnBy(b.token, b.address)),
         ]);
         const onChain = credit + withdrawn;
         const ledger = BigInt(b.net);
@@ -117,4 +115,11 @@ export class ReportsService {
         throw DomainError.forbidden('Earnings belong to partner organisations');
     }
   }
+}
+
+/** A chain read the report cannot do without: a node that does not answer is a 503 (retry), not a 500. */
+function chainRead<T>(read: Promise<T>): Promise<T> {
+  return read.catch((error: unknown) => {
+    throw new DomainError(ErrorCode.UNAVAILABLE, 'The chain node is not answering; try again', [], { cause: error });
+  });
 }

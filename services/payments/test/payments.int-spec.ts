@@ -279,6 +279,8 @@ describe('payments: quotes, settlement and the ledger against the real chain', (
       const error = await buyWithCalldata(buyer, q).catch((e: unknown) => e);
       expect(revertName(error)).toBe('QuoteExpired');
       expect((await world.ledgerOf(q.order.orderId)).rows).toBe(0);
+      // The refused purchase mined nothing: use up the timestamp override here, not in the next test's purchase.
+      await world.provider.send('evm_mine', []);
     });
 
     it('marks a stale quote expired, and still settles it if the chain says it was paid', async () => {

@@ -14,7 +14,7 @@ import {
   type SettlementContract,
 } from '@tessera/chain';
 import { createKafka } from '@tessera/common';
-import { EventHeader, type PayloadOf, Topic, partitionKey, toJson } from '@tessera/events';
+import { EVENT_EXAMPLES, EventHeader, type PayloadOf, Topic, partitionKey, toJson } from '@tessera/events';
 import {
   JsonRpcProvider,
   NonceManager,
@@ -95,6 +95,7 @@ export class PaymentsWorld {
       ...env,
     });
     await this.db.connect();
+    await this.caughtUp();
   }
 
   async stop(): Promise<void> {
@@ -126,6 +127,41 @@ export class PaymentsWorld {
   }
 
   /** Produces an event as its real producer's outbox relay would: key from the payload, relay headers. */
+  /**
+   * Waits until payments has read everything already on the topics the tests drive: a new consumer group starts
+   * at the beginning, and on a shared cluster that is every earlier suite's events. A marker event for an unknown
+   * order goes to each partition; once payments has recorded all of them in its inbox, the backlog is behind it.
+   */
+  private async caughtUp(): Promise<void> {
+    // The chain topics carry the most (every purchase of every suite); payments ignores events of unknown orders.
+    const topics = [Topic.ChainPurchaseConfirmed, Topic.ChainPurchaseReverted, Topic.ChainPurchaseRefunded] as const;
+    const admin = createKafka({ clientId: `it-payments-admin-${randomUUID()}`, brokers: brokers() }).admin();
+    await admin.connect();
+    const markers: string[] = [];
+    try {
+      for (const topic of topics) {
+        for (const { partition } of await admin.fetchTopicOffsets(topic)) {
+          const eventId = randomUUID();
+          const value = { ...EVENT_EXAMPLES[topic], orderId: `0x${randomUUID().replaceAll('-', '').padEnd(64, '0')}` };
+          await this.producer.send({
+            topic,
+            acks: -1,
+            messages: [{ partition, key: eventId, value: toJson(value), headers: { [EventHeader.EventId]: eventId } }],
+          });
+          markers.push(eventId);
+        }
+      }
+    } finally {
+      await admin.disconnect();
+    }
+    await waitFor(
+      async () =>
+        (await this.db.query('SELECT 1 FROM payments.inbox WHERE event_id = ANY($1)', [markers])).rowCount ===
+        markers.length,
+      { timeoutMs: 240_000, intervalMs: 500, what: "payments to read the earlier suites' events" },
+    );
+  }
+
   async produce<T extends Topic>(topic: T, value: PayloadOf<T>, eventId: string = randomUUID()): Promise<string> {
     await this.producer.send({
       topic,

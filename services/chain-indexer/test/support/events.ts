@@ -62,8 +62,8 @@ export class EventCollector {
     });
   }
 
-  async waitUntil(what: string, done: () => boolean, timeoutMs = 90_000): Promise<void> {
-    await waitFor(() => Promise.resolve(done()), { timeoutMs, intervalMs: 250, what });
+  async waitUntil(what: string, done: () => boolean, timeoutMs = 90_000, intervalMs = 250): Promise<void> {
+    await waitFor(() => Promise.resolve(done()), { timeoutMs, intervalMs, what });
   }
 
   async stop(): Promise<void> {

@@ -1,5 +1,5 @@
 // key_release_p99_ms: `POST /v1/content/:id/key` through the gateway, as a buyer holding a SIWE session and a
-// granted licence, under steady closed-loop load (support/http-load.ts). Baseline: a bare authenticated GET through the same gateway
+// granted licence, under steady closed-loop load (autocannon, support/http-load.ts). Baseline: a bare authenticated GET through the same gateway
 // with the same session (`GET /v1/orders/:id`, the buyer's own order: edge auth, rate limit, proxy, one
 // primary-key read in payments). The difference is drm's release itself: licence lookup, the audit row written
 // in its own transaction, unwrapping the data key, ECIES to the buyer and the presigned URL.
@@ -84,8 +84,6 @@ export const keyReleaseBench: Bench = {
         `${Math.round(median(rs.map((r) => r.requestsPerSecond)))} req/s`;
       log(`key release ${describe(runs.release)}; order read ${describe(runs.read)}`);
       const total = runs.release.reduce((n, r) => n + r.latencies.length, 0);
-      // The gateway answers proxied requests with `Connection: close`: each one pays for a new connection.
-      const fresh = median(runs.release.map((r) => r.newConnectionShare));
       return [
         {
           name: 'key_release_p99_ms',
@@ -94,8 +92,8 @@ export const keyReleaseBench: Bench = {
           spread: p99.candidate,
           baselineSpread: p99.baseline,
           note:
-            `median of per-run p99 over ${p99.candidate.runs} runs of ${RUN_S} s, ${CONNECTIONS} concurrent clients ` +
-            `(${Math.round(fresh * 100)} % of requests on a new connection), ` +
+            `median of per-run p99 over ${p99.candidate.runs} runs of ${RUN_S} s, ${CONNECTIONS} keep-alive ` +
+            'autocannon connections, ' +
             `alternating with GET /v1/orders/:id; key release ${describe(runs.release)}, order read ` +
             `${describe(runs.read)}; ${total.toLocaleString('en-US')} releases under one perpetual licence ` +
             '(no quota to use up; each release still writes its audit row and locks the licence row)',

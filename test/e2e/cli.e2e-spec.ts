@@ -243,7 +243,8 @@ describe('tessera CLI through the whole platform', () => {
     } finally {
       story.close();
     }
-  });
+    // 100 MB through seal and download on a 2-core machine that also runs the stack: minutes when it is busy.
+  }, 360_000);
 
   it('buy --wait exits 7 with the order when it has not settled in time, and the order settles later', async () => {
     const story = platformStory(ctx.edge(), CONFIRMATIONS);

@@ -6,11 +6,12 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { settlementInterface, tesseraTokenInterface } from '@tessera/chain';
-import { parseUnits, Signature, Wallet } from 'ethers';
+import { tesseraTokenInterface } from '@tessera/chain';
+import { parseUnits, Wallet } from 'ethers';
 import { type Credentials, describeReply, type Reply } from '../../../test/e2e/support/gateway-client';
 import { type Platform, startPlatform } from '../../../test/e2e/support/platform';
-import { MarketplaceStory, type QuoteReply, quoteStruct } from '../../../test/e2e/support/story';
+import { MarketplaceStory } from '../../../test/e2e/support/story';
+import { purchaseWithPermitCalldata, type QuoteReply } from '../../../test/support/purchase';
 import { waitFor } from '../../../test/support/service-process';
 
 const PRICE = parseUnits('1', 18);
@@ -142,19 +143,10 @@ export async function openMarketplace(
 
       const buy = async (): Promise<Purchase> => {
         const q = await quote();
-        const { domain, types, message } = q.permitTypedData;
-        const permit = Signature.from(await wallet.signTypedData(domain, { Permit: types.Permit }, message));
         // Signed locally with a fixed gas limit: nothing but the send itself between the decision and the chain.
         const raw = await wallet.signTransaction({
           to: deployment.settlement,
-          data: settlementInterface.encodeFunctionData('purchaseWithPermit', [
-            quoteStruct(q.quote),
-            q.quoteSignature,
-            BigInt(message.deadline as string),
-            permit.v,
-            permit.r,
-            permit.s,
-          ]),
+          data: await purchaseWithPermitCalldata(wallet, q),
           nonce: nonce++,
           gasLimit: 1_000_000n,
           chainId: BigInt(story.config.chainId),

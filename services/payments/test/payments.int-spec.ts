@@ -6,46 +6,20 @@ import {
   quoteTotal,
   recoverQuoteSigner,
   settlementInterface,
-  type Quote,
 } from '@tessera/chain';
 import { Topic } from '@tessera/events';
-import { Signature, type TransactionReceipt, type TypedDataField, type Wallet } from 'ethers';
+import { type TransactionReceipt, type Wallet } from 'ethers';
 import { randomUUID } from 'node:crypto';
 import { admin, partner, wallet } from '../../../test/support/auth';
+import { type QuoteReply, quoteStruct, sendPurchaseWithPermit } from '../../../test/support/purchase';
 import { waitFor } from '../../../test/support/service-process';
 import { PaymentsWorld, TSR, type Owner } from './support/payments-world';
 
 jest.setTimeout(120_000);
 
-interface QuoteResponse {
-  order: { orderId: string; status: string; amount: string; fee: string };
-  quote: Record<string, any>;
-  quoteSignature: string;
+interface QuoteResponse extends QuoteReply {
+  order: QuoteReply['order'] & { amount: string; fee: string };
   purchaseCalldata: string;
-  permitTypedData: {
-    domain: Record<string, any>;
-    types: Record<string, TypedDataField[]>;
-    message: Record<string, any>;
-  };
-  total: string;
-}
-
-/** The quote as the contract takes it (amounts back to bigint). */
-function quoteStruct(q: QuoteResponse['quote']): Quote {
-  return {
-    orderId: q.orderId,
-    resourceIds: q.resourceIds,
-    buyer: q.buyer,
-    payees: (q.payees as { account: string; amount: string }[]).map((p) => ({
-      account: p.account,
-      amount: BigInt(p.amount),
-    })),
-    fee: BigInt(q.fee),
-    token: q.token,
-    licenceHash: q.licenceHash,
-    expiry: BigInt(q.expiry),
-    chainId: BigInt(q.chainId),
-  };
 }
 
 /** The settlement's custom error a failed call or transaction reverted with. */
@@ -74,17 +48,7 @@ describe('payments: quotes, settlement and the ledger against the real chain', (
 
   /** One transaction: sign the permit the quote came with, then `purchaseWithPermit`. */
   async function buyWithPermit(buyer: Wallet, q: QuoteResponse): Promise<TransactionReceipt> {
-    const { domain, types, message } = q.permitTypedData;
-    const sig = Signature.from(await buyer.signTypedData(domain, { Permit: types.Permit }, message));
-    const settlement = connectSettlement(world.deployment.settlement, buyer);
-    const tx = await settlement.purchaseWithPermit(
-      quoteStruct(q.quote),
-      q.quoteSignature,
-      BigInt(message.deadline as string),
-      sig.v,
-      sig.r,
-      sig.s,
-    );
+    const tx = await sendPurchaseWithPermit(buyer, world.deployment.settlement, q);
     return (await tx.wait())!;
   }
 

@@ -12,16 +12,17 @@ import {
   connectTesseraToken,
   type Deployment,
   LOCAL_ROLE_ACCOUNTS,
-  type Quote,
   readDeployment,
   type SettlementContract,
   type TesseraTokenContract,
 } from '@tessera/chain';
 import { createDecryptStream, MerkleHasher } from '@tessera/crypto';
 import { decrypt as eciesDecrypt } from 'eciesjs';
-import { JsonRpcProvider, parseUnits, Signature, type TypedDataField, Wallet } from 'ethers';
+import { JsonRpcProvider, parseUnits, Wallet } from 'ethers';
 import { SiweMessage } from 'siwe';
+import { type QuoteReply, sendPurchaseWithPermit } from '../../support/purchase';
 import { waitFor } from '../../support/service-process';
+
 import { type Credentials, describeReply, GatewayClient, type Reply } from './gateway-client';
 import type { Platform } from './platform';
 
@@ -74,19 +75,6 @@ interface Published {
   contentRoot: string;
 }
 
-/** What `POST /v1/quotes` answers (the parts clients use). */
-export interface QuoteReply {
-  order: { orderId: string; status: string };
-  quote: Record<string, string> & { resourceIds: string[]; payees: { account: string; amount: string }[] };
-  quoteSignature: string;
-  permitTypedData: {
-    domain: Record<string, unknown>;
-    types: Record<string, TypedDataField[]>;
-    message: Record<string, unknown>;
-  };
-  total: string;
-}
-
 export interface StoryStep {
   title: string;
   run(story: MarketplaceStory): Promise<string>;
@@ -108,21 +96,6 @@ function csvOf(rows: number): Buffer {
 
 export function merkleRoot(bytes: Buffer, segmentSize?: number): string {
   return `0x${new MerkleHasher(segmentSize).update(bytes).digest().root.toString('hex')}`;
-}
-
-/** The quote as the contract takes it (amounts back to bigint). */
-export function quoteStruct(q: QuoteReply['quote']): Quote {
-  return {
-    orderId: q.orderId,
-    resourceIds: q.resourceIds,
-    buyer: q.buyer,
-    payees: q.payees.map((p) => ({ account: p.account, amount: BigInt(p.amount) })),
-    fee: BigInt(q.fee),
-    token: q.token,
-    licenceHash: q.licenceHash,
-    expiry: BigInt(q.expiry),
-    chainId: BigInt(q.chainId),
-  };
 }
 
 const lower = (s: string) => s.toLowerCase();
@@ -319,18 +292,12 @@ export class MarketplaceStory {
 
   /** One transaction: the permit from the quote, signed by the buyer, and `purchaseWithPermit`. */
   async buyWithPermit(q: QuoteReply): Promise<string> {
-    const { domain, types, message } = q.permitTypedData;
-    assert.equal(BigInt(message.value as string), BigInt(q.total), 'the permit covers the quoted total');
-    const sig = Signature.from(await this.buyer.signTypedData(domain, { Permit: types.Permit }, message));
-    const settlement = connectSettlement(this.deployment.settlement, this.buyer);
-    const tx = await settlement.purchaseWithPermit(
-      quoteStruct(q.quote),
-      q.quoteSignature,
-      BigInt(message.deadline as string),
-      sig.v,
-      sig.r,
-      sig.s,
+    assert.equal(
+      BigInt(q.permitTypedData.message.value as string),
+      BigInt(q.total),
+      'the permit covers the quoted total',
     );
+    const tx = await sendPurchaseWithPermit(this.buyer, this.deployment.settlement, q);
     const receipt = await tx.wait();
     assert.equal(receipt?.status, 1, 'purchaseWithPermit succeeded on chain');
     const submitted = await this.gateway.call(

@@ -2,10 +2,8 @@
 // permit, and every answer a client got is classified. Nothing here waits for settlement; the invariants do.
 import { randomInt } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { connectSettlement } from '@tessera/chain';
-import { Signature } from 'ethers';
 import type { Reply } from '../../e2e/support/gateway-client';
-import { type QuoteReply, quoteStruct } from '../../e2e/support/story';
+import { type QuoteReply, sendPurchaseWithPermit } from '../../support/purchase';
 import type { ChainGate } from './faults';
 import type { Buyer, FaultWorld } from './world';
 
@@ -175,8 +173,6 @@ async function purchase(
     201,
   );
   const q = reply.body as QuoteReply;
-  const { domain, types, message } = q.permitTypedData;
-  const sig = Signature.from(await buyer.wallet.signTypedData(domain, { Permit: types.Permit }, message));
   await gate?.enter();
   try {
     return await pay();
@@ -185,15 +181,7 @@ async function purchase(
   }
 
   async function pay(): Promise<Purchase> {
-    const settlement = connectSettlement(world.deployment.settlement, buyer.wallet);
-    const tx = await settlement.purchaseWithPermit(
-      quoteStruct(q.quote),
-      q.quoteSignature,
-      BigInt(message.deadline as string),
-      sig.v,
-      sig.r,
-      sig.s,
-    );
+    const tx = await sendPurchaseWithPermit(buyer.wallet, world.deployment.settlement, q);
     const receipt = await tx.wait();
     if (!receipt || receipt.status !== 1) {
       throw new Error(`purchase ${q.quote.orderId} failed on chain`);

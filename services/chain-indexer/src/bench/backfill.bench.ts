@@ -53,6 +53,7 @@ export async function benchmarkBackfill(options: {
     events += logs.length;
   }
   const pipelineSeconds = (performance.now() - t0) / 1000;
+  rpc.destroy();
   return {
     events,
     blocks: options.toBlock - options.fromBlock + 1,

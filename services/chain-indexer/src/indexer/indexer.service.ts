@@ -90,6 +90,7 @@ export class IndexerService implements OnApplicationBootstrap, OnModuleDestroy {
     this.heads?.stop();
     this.wake?.();
     await this.loop;
+    this.rpc.destroy();
     await this.lock.release();
   }
 

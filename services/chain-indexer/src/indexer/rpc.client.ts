@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { JsonRpcProvider, type JsonRpcPayload, type JsonRpcResult, Network } from 'ethers';
 import { indexerMetrics } from './indexer.metrics';
 
 export interface RpcLog {
@@ -33,19 +34,56 @@ const BACKOFF_MAX_MS = 5_000;
 const BATCH_SIZE = 50;
 
 /**
+ * ethers' JSON-RPC provider (request ids, batching of the calls made in one tick, error mapping) over Node's own
+ * `fetch` and JSON parser. ethers' default transport decodes answers with a pure-JS UTF-8 decoder, which costs more
+ * than the node itself for the megabyte answers of `eth_getLogs`; `_send` is the override point ethers documents
+ * for a different transport.
+ */
+export class NodeFetchJsonRpcProvider extends JsonRpcProvider {
+  constructor(
+    private readonly endpoint: string,
+    chainId: number,
+    private readonly timeoutMs: number,
+  ) {
+    super(endpoint, Network.from(chainId), { staticNetwork: true, batchMaxCount: BATCH_SIZE, batchStallTime: 0 });
+  }
+
+  override async _send(payload: JsonRpcPayload | JsonRpcPayload[]): Promise<JsonRpcResult[]> {
+    const res = await fetch(this.endpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(payload),
+      signal: AbortSignal.timeout(this.timeoutMs),
+    });
+    if (!res.ok) {
+      throw new Error(`${Array.isArray(payload) ? 'batch' : payload.method}: HTTP ${res.status}`);
+    }
+    const body = (await res.json()) as JsonRpcResult | JsonRpcResult[];
+    return Array.isArray(body) ? body : [body];
+  }
+}
+
+/**
  * JSON-RPC with retries and failover: a failed call is retried with exponential backoff on the next
  * endpoint, so a configured fallback URL takes over while the primary is down.
- *
- * Requests go out with plain `fetch` rather than through ethers' provider: ethers decodes answers with a
- * pure-JS UTF-8 decoder, which costs more than the node for the megabyte answers of `eth_getLogs`.
  */
 export class RpcClient {
   private readonly logger = new Logger(RpcClient.name);
   private current = 0;
   private readonly attempts: number;
+  private readonly providers: NodeFetchJsonRpcProvider[];
 
   constructor(private readonly settings: RpcClientSettings) {
     this.attempts = settings.attempts ?? 8;
+    this.providers = settings.urls.map(
+      (url) => new NodeFetchJsonRpcProvider(url, settings.chainId, settings.timeoutMs),
+    );
+  }
+
+  destroy(): void {
+    for (const provider of this.providers) {
+      provider.destroy();
+    }
   }
 
   /** One attempt per endpoint, no backoff: the caller reacts to failure (adaptive chunking). */
@@ -54,16 +92,12 @@ export class RpcClient {
   }
 
   send<T>(method: string, params: unknown[], attempts = this.attempts): Promise<T> {
-    return this.withRetries(
-      method,
-      async (url) => (await post<T>(url, method, [params], this.settings.timeoutMs))[0],
-      attempts,
-    );
+    return this.withRetries(method, async (provider) => (await provider.send(method, params)) as T, attempts);
   }
 
   private async withRetries<T>(
     method: string,
-    attempt: (url: string) => Promise<T>,
+    attempt: (provider: JsonRpcProvider) => Promise<T>,
     attempts = this.attempts,
   ): Promise<T> {
     let delay = BACKOFF_START_MS;
@@ -71,7 +105,7 @@ export class RpcClient {
     for (let n = 1; n <= attempts; n++) {
       const index = this.current;
       try {
-        return await attempt(this.settings.urls[index]);
+        return await attempt(this.providers[index]);
       } catch (error) {
         lastError = error;
         indexerMetrics.rpcErrors.inc({ chain_id: this.settings.chainId, method });
@@ -111,18 +145,11 @@ export class RpcClient {
   }
 
   /**
-   * One method over many parameter lists as JSON-RPC batches of {@link BATCH_SIZE}, with the same
-   * retries and failover as {@link send}.
+   * One method over many parameter lists, with the same retries and failover as {@link send}. The calls start
+   * in one tick, so the provider sends them as JSON-RPC batches of up to {@link BATCH_SIZE}.
    */
-  async sendBatch<T>(method: string, paramsList: unknown[][]): Promise<T[]> {
-    const chunks: unknown[][][] = [];
-    for (let i = 0; i < paramsList.length; i += BATCH_SIZE) {
-      chunks.push(paramsList.slice(i, i + BATCH_SIZE));
-    }
-    const answers = await Promise.all(
-      chunks.map((chunk) => this.withRetries(method, (url) => post<T>(url, method, chunk, this.settings.timeoutMs))),
-    );
-    return answers.flat();
+  sendBatch<T>(method: string, paramsList: unknown[][]): Promise<T[]> {
+    return Promise.all(paramsList.map((params) => this.send<T>(method, params)));
   }
 
   getLogsOnce(filter: { address: string; topics: (string | string[] | null)[]; from: number; to: number }) {
@@ -153,44 +180,6 @@ function parseBlock(raw: RawBlock): RpcBlock {
     parentHash: raw.parentHash.toLowerCase(),
     timestamp: Number(BigInt(raw.timestamp)),
   };
-}
-
-interface Reply<T> {
-  id: number;
-  result?: T;
-  error?: { code: number; message: string };
-}
-
-/**
- * `method` once per parameter list: a lone call as a plain request, several as one batch. Throws on an HTTP
- * error, a JSON-RPC error in any reply, or a reply missing, so the caller retries the whole request.
- */
-async function post<T>(url: string, method: string, paramsList: unknown[][], timeoutMs: number): Promise<T[]> {
-  const requests = paramsList.map((params, id) => ({ jsonrpc: '2.0', id, method, params }));
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(requests.length === 1 ? requests[0] : requests),
-    signal: AbortSignal.timeout(timeoutMs),
-  });
-  if (!res.ok) {
-    throw new Error(`${method}: HTTP ${res.status}`);
-  }
-  const body = (await res.json()) as Reply<T> | Reply<T>[];
-  const replies = Array.isArray(body) ? body : [body];
-  const results = new Array<T>(paramsList.length);
-  const seen = new Set<number>();
-  for (const reply of replies) {
-    if (reply.error) {
-      throw new Error(`${method}: ${reply.error.message} (${reply.error.code})`);
-    }
-    results[reply.id] = reply.result as T;
-    seen.add(reply.id);
-  }
-  if (seen.size !== paramsList.length) {
-    throw new Error(`${method}: ${paramsList.length - seen.size} replies missing`);
-  }
-  return results;
 }
 
 export function toHex(n: number): string {

@@ -1,4 +1,7 @@
 // A small HTTP client for the public gateway, shared by the marketplace e2e spec and `npm run demo`.
+import assert from 'node:assert/strict';
+import type { Wallet } from 'ethers';
+import { SiweMessage } from 'siwe';
 
 export interface Reply {
   status: number;
@@ -23,6 +26,29 @@ export class GatewayClient {
     return this.send(method, path, auth, json === undefined ? undefined : Buffer.from(JSON.stringify(json)), {
       'content-type': 'application/json',
     });
+  }
+
+  /** A wallet session: a server nonce, an EIP-4361 message signed by the wallet, and the session token for it. */
+  async signIn(wallet: Wallet, siwe: { domain: string; chainId: number }): Promise<Credentials> {
+    const nonce = await this.call('GET', '/v1/auth/siwe/nonce');
+    assert.equal(nonce.status, 200, describeReply('SIWE nonce', nonce));
+    const message = new SiweMessage({
+      domain: siwe.domain,
+      address: wallet.address,
+      statement: 'Sign in to Tessera',
+      uri: `http://${siwe.domain}`,
+      version: '1',
+      chainId: siwe.chainId,
+      nonce: nonce.body.nonce as string,
+      issuedAt: new Date().toISOString(),
+    }).prepareMessage();
+    const verified = await this.call('POST', '/v1/auth/siwe/verify', undefined, {
+      message,
+      signature: await wallet.signMessage(message),
+    });
+    assert.equal(verified.status, 200, describeReply('SIWE verify', verified));
+    assert.equal(verified.body.wallet, wallet.address);
+    return { token: verified.body.token as string };
   }
 
   /** Raw bytes as the request body (uploads for sealing and tracing). */

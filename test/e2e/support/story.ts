@@ -19,7 +19,6 @@ import {
 import { createDecryptStream, MerkleHasher } from '@tessera/crypto';
 import { decrypt as eciesDecrypt } from 'eciesjs';
 import { JsonRpcProvider, parseUnits, Wallet } from 'ethers';
-import { SiweMessage } from 'siwe';
 import { type QuoteReply, sendPurchaseWithPermit } from '../../support/purchase';
 import { waitFor } from '../../support/service-process';
 
@@ -249,26 +248,8 @@ export class MarketplaceStory {
     return wallet;
   }
 
-  async signIn(wallet: Wallet): Promise<Credentials> {
-    const nonce = await this.gateway.call('GET', '/v1/auth/siwe/nonce');
-    ok(nonce, 200, 'SIWE nonce');
-    const message = new SiweMessage({
-      domain: this.config.siweDomain,
-      address: wallet.address,
-      statement: 'Sign in to Tessera',
-      uri: `http://${this.config.siweDomain}`,
-      version: '1',
-      chainId: this.config.chainId,
-      nonce: nonce.body.nonce as string,
-      issuedAt: new Date().toISOString(),
-    }).prepareMessage();
-    const verified = await this.gateway.call('POST', '/v1/auth/siwe/verify', undefined, {
-      message,
-      signature: await wallet.signMessage(message),
-    });
-    ok(verified, 200, 'SIWE verify');
-    assert.equal(verified.body.wallet, wallet.address);
-    return { token: verified.body.token as string };
+  signIn(wallet: Wallet): Promise<Credentials> {
+    return this.gateway.signIn(wallet, { domain: this.config.siweDomain, chainId: this.config.chainId });
   }
 
   async quote(resourceId: string): Promise<QuoteReply> {

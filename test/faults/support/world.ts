@@ -15,7 +15,6 @@ import { createMinioClient } from '@tessera/common';
 import { JsonRpcProvider, NonceManager, parseUnits, Wallet } from 'ethers';
 import type { Client as S3Client } from 'minio';
 import { Client as PgClient } from 'pg';
-import { SiweMessage } from 'siwe';
 import { waitFor } from '../../support/service-process';
 import { type Credentials, describeReply, GatewayClient } from '../../e2e/support/gateway-client';
 import { type Platform, startPlatform } from '../../e2e/support/platform';
@@ -205,24 +204,8 @@ export class FaultWorld {
     assert.equal(listed.status, 200, describeReply('list', listed));
   }
 
-  async signIn(wallet: Wallet): Promise<Credentials> {
-    const nonce = await this.gateway.call('GET', '/v1/auth/siwe/nonce');
-    const message = new SiweMessage({
-      domain: SIWE_DOMAIN,
-      address: wallet.address,
-      statement: 'Sign in to Tessera',
-      uri: `http://${SIWE_DOMAIN}`,
-      version: '1',
-      chainId: this.chainId,
-      nonce: nonce.body.nonce as string,
-      issuedAt: new Date().toISOString(),
-    }).prepareMessage();
-    const verified = await this.gateway.call('POST', '/v1/auth/siwe/verify', undefined, {
-      message,
-      signature: await wallet.signMessage(message),
-    });
-    assert.equal(verified.status, 200, describeReply('SIWE verify', verified));
-    return { token: verified.body.token as string };
+  signIn(wallet: Wallet): Promise<Credentials> {
+    return this.gateway.signIn(wallet, { domain: SIWE_DOMAIN, chainId: this.chainId });
   }
 
   adminCredentials(): Credentials {

@@ -1,13 +1,19 @@
-// CPU profile of the drm service while it seals: `npx tsx bench/profile-drm.ts [uploads]`, then
-// `npx tsx bench/profile-top.ts bench/results/tmp/prof-drm/<file>.cpuprofile`. Uses the built dist/ of drm
-// (`npx nest build drm`) and the local stack's environment.
+// CPU profile of the drm service while it seals or serves downloads:
+//   `npx tsx bench/profile-drm.ts [seal|download] [count]` (default: seal 3),
+// then `npx tsx bench/profile-top.ts bench/results/tmp/prof-drm/<file>.cpuprofile`. Uses the built dist/ of drm
+// (`npm run build`) and the local stack's environment. `download` seals one 64 MiB object first, grants a buyer a
+// licence for it, and then profiles `count` watermarked downloads of it. Each run prints its wall time, the
+// service's CPU time (steadier than wall time on a shared machine) and its peak RSS. PROF=0 runs without profiling.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { Kafka } from 'kafkajs';
-import { announceResource } from '../services/drm/test/support/drm-harness';
-import { internalHeaders, partner } from '../test/support/auth';
+import { Kafka, logLevel } from 'kafkajs';
+import { Client as PgClient } from 'pg';
+import { announceResource, purchase, randomWallet } from '../services/drm/test/support/drm-harness';
+import { internalHeaders, partner, wallet } from '../test/support/auth';
+import { distMain, serviceNodeFlags } from '../test/support/service-process';
 import { bringUpStack, ROOT } from './lib/stack';
 
 const SIZE = 64 * 1024 * 1024;
@@ -26,12 +32,45 @@ function source(size: number): Readable {
   });
 }
 
+function rssMb(pid: number): number {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('VmRSS:'));
+  return Number(/(\d+)/.exec(line ?? '')?.[1] ?? 0) / 1024;
+}
+
+/** CPU time (user + system) the process has used, in ms: less noisy than wall time on a shared machine. */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
+
+/** Runs `work` while sampling the service's RSS every 20 ms; prints wall time, the service's CPU time and peak RSS. */
+async function timed(label: string, pid: number, work: () => Promise<void>): Promise<void> {
+  let peak = rssMb(pid);
+  const sampler = setInterval(() => (peak = Math.max(peak, rssMb(pid))), 20);
+  const t0 = Date.now();
+  const cpu0 = cpuMs(pid);
+  await work();
+  clearInterval(sampler);
+  const ms = Date.now() - t0;
+  process.stdout.write(
+    `${label} in ${ms} ms (${(SIZE / 1e6 / (ms / 1000)).toFixed(1)} MB/s), service CPU ${cpuMs(pid) - cpu0} ms, ` +
+      `peak RSS ${peak.toFixed(0)} MB\n`,
+  );
+}
+
 async function main(): Promise<void> {
   bringUpStack();
-  const uploads = Number(process.argv[2] ?? 3);
+  const mode = process.argv[2] === 'download' ? 'download' : 'seal';
+  const count = Number(process.argv[mode === process.argv[2] ? 3 : 2] ?? 3);
   const child = spawn(
     process.execPath,
-    ['--cpu-prof', '--cpu-prof-dir', OUT, path.join(ROOT, 'dist', 'services', 'drm', 'src', 'main.js')],
+    [
+      ...(process.env.PROF === '0' ? [] : ['--cpu-prof', '--cpu-prof-dir', OUT]),
+      ...serviceNodeFlags('drm'),
+      distMain('drm'),
+    ],
     {
       cwd: ROOT,
       env: { ...process.env, NODE_ENV: 'test', PORT: String(PORT), KAFKA_GROUP_ID: `bench-prof-${randomUUID()}` },
@@ -48,13 +87,19 @@ async function main(): Promise<void> {
     });
     child.on('exit', () => reject(new Error('drm exited during boot')));
   });
+  const pid = child.pid!;
+  process.stdout.write(`drm listening, idle RSS ${rssMb(pid).toFixed(0)} MB\n`);
   // drm seals only under resources catalog announced; announce them the way catalog's relay does.
-  const producer = new Kafka({ clientId: 'bench-prof-drm', brokers: process.env.KAFKA_BROKERS!.split(',') }).producer();
+  const producer = new Kafka({
+    clientId: 'bench-prof-drm',
+    brokers: process.env.KAFKA_BROKERS!.split(','),
+    logLevel: logLevel.NOTHING,
+  }).producer();
   await producer.connect();
+  const pg = new PgClient({ connectionString: process.env.DATABASE_URL });
+  await pg.connect();
   const owner = randomUUID();
-  for (let i = 0; i < uploads; i++) {
-    const resourceId = await announceResource({ producer }, owner);
-    const t0 = Date.now();
+  const seal = async (resourceId: string) => {
     const res = await fetch(
       `http://127.0.0.1:${PORT}/content?resourceId=${resourceId}&mediaType=application/octet-stream`,
       {
@@ -67,9 +112,36 @@ async function main(): Promise<void> {
         duplex: 'half',
       },
     );
-    process.stdout.write(`seal ${res.status} in ${Date.now() - t0} ms\n`);
+    if (res.status !== 201) {
+      throw new Error(`seal answered ${res.status}: ${await res.text()}`);
+    }
+  };
+  if (mode === 'seal') {
+    for (let i = 0; i < count; i++) {
+      const resourceId = await announceResource({ producer }, owner);
+      await timed('seal', pid, () => seal(resourceId));
+    }
+  } else {
+    const resourceId = await announceResource({ producer }, owner);
+    await seal(resourceId);
+    const buyer = randomWallet();
+    await purchase({ producer, pg } as Parameters<typeof purchase>[0], resourceId, buyer.address);
+    for (let i = 0; i < count; i++) {
+      await timed('download', pid, async () => {
+        const res = await fetch(`http://127.0.0.1:${PORT}/content/${resourceId}/download`, {
+          headers: await internalHeaders('drm', wallet(buyer.address)),
+        });
+        if (res.status !== 200 || !res.body) {
+          throw new Error(`download answered ${res.status}`);
+        }
+        for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+          void chunk;
+        }
+      });
+    }
   }
   await producer.disconnect();
+  await pg.end();
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.kill('SIGTERM');
   await exited;

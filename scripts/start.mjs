@@ -7,7 +7,16 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import readline from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ROOT, SERVICE_PORTS, ensureInstalled, npm, packageScripts, say, services } from './lib/workspace.mjs';
+import {
+  ROOT,
+  SERVICE_PORTS,
+  ensureInstalled,
+  npm,
+  packageScripts,
+  say,
+  serviceNodeFlags,
+  services,
+} from './lib/workspace.mjs';
 
 const HEALTH_TIMEOUT_MS = 120000;
 const children = new Map();
@@ -28,7 +37,7 @@ function prefixOutput(stream, name, target) {
 }
 
 function launch(service, env) {
-  const child = spawn(process.execPath, ['--enable-source-maps', service.entry], {
+  const child = spawn(process.execPath, ['--enable-source-maps', ...serviceNodeFlags(service.name), service.entry], {
     cwd: ROOT,
     env: { ...env, PORT: String(service.port) },
     stdio: ['ignore', 'pipe', 'pipe'],

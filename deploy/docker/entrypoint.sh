@@ -1,4 +1,7 @@
 #!/bin/sh
-# Starts the service named by APP (gateway, catalog, drm, payments, chain-indexer).
+# Starts the service named by APP (gateway, catalog, drm, payments, chain-indexer) with its node flags from
+# deploy/node-flags.conf.
 set -eu
-exec node --enable-source-maps "dist/services/${APP}/src/main.js" "$@"
+flags=$(sed -n "s/^${APP}[[:space:]][[:space:]]*//p" /app/deploy/node-flags.conf 2>/dev/null || true)
+# shellcheck disable=SC2086 # the flags are whitespace-separated words
+exec node --enable-source-maps ${flags} "dist/services/${APP}/src/main.js" "$@"

@@ -16,6 +16,7 @@ ENV NODE_ENV=production SCARF_ANALYTICS=false
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
+COPY deploy/node-flags.conf ./deploy/node-flags.conf
 COPY deploy/docker/entrypoint.sh /usr/local/bin/tessera-entrypoint
 ARG APP=gateway
 ENV APP=${APP}

@@ -15,6 +15,18 @@ export function distMain(name: ServiceName): string {
   return path.join(ROOT, 'dist', 'services', name, 'src', 'main.js');
 }
 
+/** The node flags the service is launched with everywhere (deploy/node-flags.conf). */
+export function serviceNodeFlags(name: ServiceName): string[] {
+  const conf = fs.readFileSync(path.join(ROOT, 'deploy', 'node-flags.conf'), 'utf8');
+  for (const line of conf.split('\n')) {
+    const [service, ...flags] = line.trim().split(/\s+/);
+    if (service === name) {
+      return flags;
+    }
+  }
+  return [];
+}
+
 export async function waitFor<T>(
   probe: () => Promise<T | undefined | false>,
   { timeoutMs = 20_000, intervalMs = 200, what = 'condition' } = {},
@@ -142,7 +154,7 @@ export async function startService(name: ServiceName, env: NodeJS.ProcessEnv = {
   await ensureBuilt(name);
   const port = env.PORT ? Number(env.PORT) : await freePort();
   const started = Date.now();
-  const child = spawn(process.execPath, [distMain(name)], {
+  const child = spawn(process.execPath, [...serviceNodeFlags(name), distMain(name)], {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -219,7 +231,11 @@ export function runToExit(
   timeoutMs = 20_000,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [distMain(name)], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...serviceNodeFlags(name), distMain(name)], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));

@@ -2,6 +2,7 @@ export * from './errors';
 export * from './streaming-aead';
 export * from './merkle';
 export * from './minhash';
+export * from './minhash-thread';
 export * from './phash';
 export * from './sketch';
 export * from './envelope';

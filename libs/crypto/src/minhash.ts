@@ -64,6 +64,14 @@ function draw(s1: number, s2: number, t: number): number {
   return fmix32((s1 + Math.imul(t, 0x9e3779b9)) ^ Math.imul(s2 + Math.imul(t, 0x7f4a7c15), 0x27d4eb2d));
 }
 
+/**
+ * For an integer threshold t in [0, 2^32]: the bound b with `(x ^ 0x80000000) <= b` exactly when the unsigned
+ * 32-bit value x is below t (x ^ 0x80000000 read as signed is x − 2^31). An int32 for every t ≥ 1.
+ */
+function signedBound(threshold: number): number {
+  return threshold - 2 ** 31 - 1;
+}
+
 function powMod32(base: number, exp: number): number {
   let result = 1;
   for (let i = 0; i < exp; i++) {
@@ -161,25 +169,36 @@ export class MinHasher {
 
   /**
    * update() for raw bytes: past the first k bytes of the chunk the byte leaving the window is chunk[i - k], so the
-   * window is only refilled at the end. Same shingles, same sketch, fewer loads and stores per byte.
+   * window is only refilled at the end. Same shingles, same sketch, fewer loads and stores per byte. This loop is
+   * where a seal of non-image content spends most of its JavaScript time, so it stays in 32-bit integers: the
+   * mix is inlined and the threshold test is done on signed values (`signedBound`), which keeps V8 from
+   * converting every first draw to a double.
    */
   private updateRaw(chunk: Uint8Array): this {
     const k = this.shingleSize;
     this.update(chunk.subarray(0, k));
     const drop1 = this.drop1;
     const seedMix = this.seedMix;
-    let { h1, shingles, threshold } = this;
-    for (let i = k; i < chunk.length; i++) {
-      h1 = (Math.imul(h1, BASE_1) + chunk[i] - Math.imul(chunk[i - k], drop1)) | 0;
-      shingles += 1;
-      const first = fmix32(h1 ^ seedMix);
-      if (first < threshold) {
-        this.shingles = shingles;
-        this.insert(first, this.bytesHash2(chunk, i + 1 - k));
-        threshold = this.threshold;
+    const n = chunk.length;
+    let { h1, shingles } = this;
+    let bound = signedBound(this.threshold);
+    for (let i = k; i < n; i++) {
+      h1 = (Math.imul(h1, BASE_1) + ((chunk[i] - Math.imul(chunk[i - k], drop1)) | 0)) | 0;
+      // fmix32(h1 ^ seedMix), as a signed 32-bit value.
+      let h = h1 ^ seedMix;
+      h ^= h >>> 16;
+      h = Math.imul(h, 0x85ebca6b);
+      h ^= h >>> 13;
+      h = Math.imul(h, 0xc2b2ae35);
+      h ^= h >>> 16;
+      if ((h ^ 0x80000000) <= bound) {
+        this.shingles = shingles + (i - k) + 1;
+        this.insert(h >>> 0, this.bytesHash2(chunk, i + 1 - k));
+        bound = signedBound(this.threshold);
       }
     }
-    this.window.set(chunk.subarray(chunk.length - k));
+    shingles += n - k;
+    this.window.set(chunk.subarray(n - k));
     this.windowPos = 0;
     this.h1 = h1;
     this.shingles = shingles;

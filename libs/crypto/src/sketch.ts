@@ -13,6 +13,7 @@ import {
   minHashComparable,
   ShingleNormalization,
 } from './minhash';
+import { ThreadedMinHasher } from './minhash-thread';
 import { hammingSimilarity, perceptualHash, PHashSketch } from './phash';
 
 export type SketchKind = 'minhash' | 'phash';
@@ -120,6 +121,41 @@ export function createSketcher(mediaType: string, opts: SketcherOptions = {}): S
   }
 }
 
+/**
+ * A sketcher for an upload stream: like Sketcher, but `update()` may return a promise (wait for it before the
+ * next chunk) and `digest()` is asynchronous. MinHash runs on the sketch worker thread (minhash-thread.ts), so it
+ * overlaps the rest of the upload; the sketch is bit-identical to createSketcher's. `close()` releases a sketch
+ * that will not be digested (a failed upload).
+ */
+export interface StreamSketcher {
+  readonly kind: SketchKind;
+  update(chunk: Uint8Array): Promise<void> | undefined;
+  digest(): Promise<Sketch>;
+  close(): void;
+}
+
+export function createStreamSketcher(mediaType: string, opts: SketcherOptions = {}): StreamSketcher {
+  if (sketchKind(mediaType) === 'minhash') {
+    const hasher = new ThreadedMinHasher({ shingleSize: opts.shingleSize, normalize: shingleNormalization(mediaType) });
+    return {
+      kind: 'minhash',
+      update: (chunk) => hasher.update(chunk),
+      digest: () => hasher.digest(),
+      close: () => hasher.close(),
+    };
+  }
+  const sketcher = createSketcher(mediaType, opts);
+  return {
+    kind: sketcher.kind,
+    update: (chunk) => {
+      sketcher.update(chunk);
+      return undefined;
+    },
+    digest: () => Promise.resolve().then(() => sketcher.digest()),
+    close: () => undefined,
+  };
+}
+
 export function sketchesComparable(a: Sketch, b: Sketch): boolean {
   if (a.kind === 'minhash' && b.kind === 'minhash') {
     return minHashComparable(a, b);
@@ -172,6 +208,7 @@ export function decodeSketch(encoded: string): Sketch {
 }
 
 export interface ChunkSink {
+  /** A sink that returns a promise holds the stream until it resolves (backpressure from a slower sink). */
   update(chunk: Buffer): unknown;
 }
 
@@ -183,8 +220,19 @@ export function createTapStream(...sinks: ChunkSink[]): Transform {
   return new Transform({
     transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
       try {
+        let pending: Promise<unknown>[] | undefined;
         for (const sink of sinks) {
-          sink.update(chunk);
+          const taken = sink.update(chunk);
+          if (taken instanceof Promise) {
+            (pending ??= []).push(taken);
+          }
+        }
+        if (pending) {
+          Promise.all(pending).then(
+            () => callback(null, chunk),
+            (err: unknown) => callback(err as Error),
+          );
+          return;
         }
         callback(null, chunk);
       } catch (err) {

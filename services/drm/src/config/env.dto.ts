@@ -37,12 +37,25 @@ export class DrmEnvDto extends WithS3Env(BaseEnvDto) {
   @Matches(/^[A-Za-z0-9+/]{43,}=*$/, { message: 'must be base64 of at least 32 bytes' })
   WATERMARK_SECRET?: string;
 
-  /** Multipart upload part size; bounds the memory one upload holds. */
+  /**
+   * Multipart upload part size. One seal holds at most (S3_PART_CONCURRENCY + 1) parts in memory: the one filling
+   * and those in flight.
+   */
   @EnvInt()
   @IsInt()
   @Min(5)
   @Max(512)
   S3_PART_SIZE_MB = 8;
+
+  /**
+   * Parts of one seal in flight at once. The next part fills while they upload, so even 1 overlaps the store's
+   * round trips with the work upstream; more only pays off against a distant store.
+   */
+  @EnvInt()
+  @IsInt()
+  @Min(1)
+  @Max(16)
+  S3_PART_CONCURRENCY = 1;
 
   /** Lifetime of the presigned ciphertext URL handed to a licensed buyer. */
   @EnvInt()

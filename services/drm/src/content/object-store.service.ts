@@ -6,15 +6,22 @@ import type { Readable } from 'node:stream';
 import { DrmEnvDto } from '../config/env.dto';
 
 /**
- * Multipart upload as a Writable: holds at most one part in memory and awaits each part's upload before
- * accepting more bytes (backpressure). The object becomes visible only when `final` completes the upload;
- * a destroyed stream aborts it, so a failed upload leaves nothing under the key.
+ * Multipart upload as a Writable. Bytes are copied into part buffers of `partSize`; a full part is sent at once
+ * and up to `concurrency` parts are in flight while the next one fills, so the store's round trips overlap the
+ * work upstream (fingerprinting, encryption, the upload coming in). Memory is bounded by construction: at most
+ * `concurrency + 1` part buffers, reused from part to part. When every slot is busy, the write callback waits for
+ * a part to finish (backpressure reaches the HTTP request). The object becomes visible only when `final`
+ * completes the upload; a destroyed stream aborts it, so a failed upload leaves nothing under the key.
  */
 class MultipartWriter extends Writable {
-  private pieces: Buffer[] = [];
-  private pending = 0;
-  private uploadId: string | undefined;
+  private part: Buffer | undefined;
+  private fill = 0;
+  private readonly spare: Buffer[] = [];
+  private readonly inFlight = new Set<Promise<void>>();
+  private failure: Error | undefined;
+  private uploadId: Promise<string> | undefined;
   private readonly etags: { part: number; etag: string }[] = [];
+  private parts = 0;
   bytes = 0;
 
   constructor(
@@ -22,19 +29,14 @@ class MultipartWriter extends Writable {
     private readonly bucket: string,
     private readonly key: string,
     private readonly partSize: number,
+    private readonly concurrency: number,
   ) {
-    super({ highWaterMark: 1024 * 1024 });
+    super({ highWaterMark: 256 * 1024 });
   }
 
   override _write(chunk: Buffer, _enc: BufferEncoding, callback: (error?: Error | null) => void): void {
-    this.pieces.push(chunk);
-    this.pending += chunk.length;
     this.bytes += chunk.length;
-    if (this.pending < this.partSize) {
-      callback();
-      return;
-    }
-    this.flushPart().then(
+    this.take(chunk).then(
       () => callback(),
       (error: unknown) => callback(storeFailed(error)),
     );
@@ -42,9 +44,11 @@ class MultipartWriter extends Writable {
 
   override _final(callback: (error?: Error | null) => void): void {
     (async () => {
-      if (this.pending > 0 || this.etags.length === 0) {
-        await this.flushPart();
+      if (this.fill > 0 || this.parts === 0) {
+        await this.send(this.part?.subarray(0, this.fill) ?? Buffer.alloc(0));
       }
+      await this.settle(0);
+      this.etags.sort((a, b) => a.part - b.part);
       await this.client.completeMultipartUpload(this.bucket, this.key, await this.upload(), this.etags);
     })().then(
       () => callback(),
@@ -53,9 +57,19 @@ class MultipartWriter extends Writable {
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    this.pieces = [];
+    this.part = undefined;
+    this.spare.length = 0;
     if (error && this.uploadId) {
-      this.client.abortMultipartUpload(this.bucket, this.key, this.uploadId).then(
+      // Parts still in flight may land after the abort; the abort is repeated once they have settled.
+      const abort = async () => {
+        const id = await this.uploadId!;
+        await this.client.abortMultipartUpload(this.bucket, this.key, id).catch(() => undefined);
+        if (this.inFlight.size > 0) {
+          await Promise.allSettled(this.inFlight);
+          await this.client.abortMultipartUpload(this.bucket, this.key, id).catch(() => undefined);
+        }
+      };
+      abort().then(
         () => callback(error),
         () => callback(error),
       );
@@ -64,30 +78,71 @@ class MultipartWriter extends Writable {
     callback(error);
   }
 
-  private async upload(): Promise<string> {
-    this.uploadId ??= await this.client.initiateNewMultipartUpload(this.bucket, this.key, {
+  /** Copies `chunk` into part buffers, sending each part as it fills. */
+  private async take(chunk: Buffer): Promise<void> {
+    let offset = 0;
+    while (offset < chunk.length) {
+      this.part ??= this.spare.pop() ?? Buffer.allocUnsafeSlow(this.partSize);
+      const n = chunk.copy(this.part, this.fill, offset);
+      this.fill += n;
+      offset += n;
+      if (this.fill === this.partSize) {
+        const full = this.part;
+        this.part = undefined;
+        this.fill = 0;
+        await this.send(full);
+      }
+    }
+  }
+
+  /** Starts uploading `body` once a slot is free; `body` returns to the spare buffers when its part is stored. */
+  private async send(body: Buffer): Promise<void> {
+    await this.settle(this.concurrency - 1);
+    const part = ++this.parts;
+    const sent = this.uploadPart(part, body).then(
+      (etag) => {
+        this.etags.push({ part, etag });
+        if (body.length === this.partSize) {
+          this.spare.push(body);
+        }
+      },
+      (error: unknown) => {
+        this.failure ??= error instanceof Error ? error : new Error(String(error));
+      },
+    );
+    const tracked = sent.finally(() => this.inFlight.delete(tracked));
+    this.inFlight.add(tracked);
+  }
+
+  /** Waits until at most `max` parts are in flight; rethrows the first part failure. */
+  private async settle(max: number): Promise<void> {
+    while (this.inFlight.size > max) {
+      await Promise.race(this.inFlight);
+    }
+    if (this.failure !== undefined) {
+      throw this.failure;
+    }
+  }
+
+  private upload(): Promise<string> {
+    this.uploadId ??= this.client.initiateNewMultipartUpload(this.bucket, this.key, {
       'Content-Type': 'application/octet-stream',
     });
     return this.uploadId;
   }
 
-  private async flushPart(): Promise<void> {
-    const body = this.pieces.length === 1 ? this.pieces[0] : Buffer.concat(this.pieces, this.pending);
-    this.pieces = [];
-    this.pending = 0;
-    const uploadID = await this.upload();
-    const part = this.etags.length + 1;
+  private async uploadPart(part: number, body: Buffer): Promise<string> {
     const res = await this.client.uploadPart(
       {
         bucketName: this.bucket,
         objectName: this.key,
-        uploadID,
+        uploadID: await this.upload(),
         partNumber: part,
         headers: { 'Content-Length': body.length },
       },
       body,
     );
-    this.etags.push({ part, etag: res.etag });
+    return res.etag;
   }
 }
 
@@ -109,15 +164,17 @@ export class ObjectStoreService {
   readonly client: Client;
   readonly bucket: string;
   private readonly partSize: number;
+  private readonly partConcurrency: number;
 
   constructor(env: DrmEnvDto) {
     this.client = createMinioClient(env);
     this.bucket = env.S3_BUCKET;
     this.partSize = env.S3_PART_SIZE_MB * 1024 * 1024;
+    this.partConcurrency = env.S3_PART_CONCURRENCY;
   }
 
   createUpload(key: string): Writable & { bytes: number } {
-    return new MultipartWriter(this.client, this.bucket, key, this.partSize);
+    return new MultipartWriter(this.client, this.bucket, key, this.partSize, this.partConcurrency);
   }
 
   async remove(key: string): Promise<void> {

@@ -3,7 +3,7 @@ import { type Principal, Scope, hasScopes } from '@tessera/auth';
 import { DomainError, ErrorCode, OutboxService } from '@tessera/common';
 import {
   createEncryptStream,
-  createSketcher,
+  createStreamSketcher,
   createTapStream,
   decodeSketch,
   DEFAULT_SEGMENT_SIZE,
@@ -111,7 +111,8 @@ export class SealService {
     }
     // Merkle leaves = AEAD segments: each leaf hash verifies exactly one decrypted segment.
     const merkle = new MerkleHasher(segmentSize);
-    const sketcher = createSketcher(query.mediaType);
+    // MinHash runs on the sketch worker thread, beside the hashing, encryption and upload here.
+    const sketcher = createStreamSketcher(query.mediaType);
     const upload = this.store.createUpload(objectKey);
     try {
       await pipeline(
@@ -122,6 +123,7 @@ export class SealService {
         upload,
       );
     } catch (error) {
+      sketcher.close();
       throw error instanceof DomainError
         ? error
         : new DomainError(ErrorCode.VALIDATION, 'The upload did not complete; nothing was stored', [], {
@@ -134,7 +136,7 @@ export class SealService {
       const fingerprint = merkle.digest();
       let sketch: Sketch;
       try {
-        sketch = sketcher.digest();
+        sketch = await sketcher.digest();
       } catch (error) {
         if (error instanceof SketchError) {
           throw new DomainError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, `Content does not match ${query.mediaType}`, [], {

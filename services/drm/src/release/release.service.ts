@@ -4,7 +4,7 @@ import { DomainError, ErrorCode, OutboxService } from '@tessera/common';
 import { eciesEncrypt, HEADER_BYTES, TAG_BYTES } from '@tessera/crypto';
 import { type PayloadOf, Topic } from '@tessera/events';
 import type { Response } from 'express';
-import { once } from 'node:events';
+import { Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { DataSource } from 'typeorm';
 import { DrmEnvDto } from '../config/env.dto';
@@ -19,6 +19,18 @@ import { manifestTrailer } from '../watermark/manifest';
 import { watermarkKind } from '../watermark/watermark-kind';
 import { KeyReleaseRequestDto, KeyReleaseResponseDto } from './dto/release.dto';
 import { assertOwnPublicKey, buyerWallet, noDownloadsLeft, usableLicence } from './licence-check';
+
+/** Passes the plaintext through and appends the licence manifest after its last byte. */
+function appendTrailer(trailer: Buffer): Transform {
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      callback(null, chunk);
+    },
+    flush(callback) {
+      callback(null, trailer);
+    },
+  });
+}
 
 type FailureReason = PayloadOf<Topic.DrmDeliveryFailed>['reason'];
 type ReleaseMode = PayloadOf<Topic.DrmContentReleased>['mode'];
@@ -116,14 +128,8 @@ export class ReleaseService {
         buyer: licence.buyer,
         issuedAt: new Date().toISOString(),
       });
-      const mark =
-        kind === 'csv'
-          ? createCsvWatermarkStream(secret, fingerprint)
-          : async function* (plain: AsyncIterable<Buffer>) {
-              yield* plain;
-              yield trailer;
-            };
-      await pipeline(source, decrypt, mark, (marked: AsyncIterable<Buffer>) => this.respond(res, content, marked));
+      const mark = kind === 'csv' ? createCsvWatermarkStream(secret, fingerprint) : appendTrailer(trailer);
+      await pipeline(source, decrypt, mark, this.responder(res, content));
     } catch (error) {
       const domain = cryptoToDomain(error);
       await this.failed(grant, this.reasonOf(domain));
@@ -139,29 +145,57 @@ export class ReleaseService {
   /**
    * Writes the marked plaintext to the response. The headers wait for the first bytes, which exist only once the
    * first segment is authenticated: content that fails from its start gets a clean 422, a failure further in can
-   * only cut the connection. The response is written here, not piped, because a failing pipeline destroys its
-   * streams, and the response must outlive a failure before its first byte.
+   * only cut the connection. The response is written through this sink, not piped, because a failing pipeline
+   * destroys its streams, and the response must outlive a failure before its first byte. Chunks that queued up
+   * while the client was slow go out in one corked write.
    */
-  private async respond(res: Response, content: ContentRecord, marked: AsyncIterable<Buffer>): Promise<void> {
-    const gone = new AbortController();
-    const onClose = () => gone.abort(new Error('the client went away'));
-    res.once('close', onClose);
-    try {
-      for await (const chunk of marked) {
-        if (!res.headersSent) {
-          this.sendHeaders(res, content);
-        }
-        if (!res.write(chunk)) {
-          await once(res, 'drain', { signal: gone.signal });
-        }
-      }
+  private responder(res: Response, content: ContentRecord): Writable {
+    const started = () => {
       if (!res.headersSent) {
         this.sendHeaders(res, content);
       }
-      res.end();
-    } finally {
-      res.off('close', onClose);
-    }
+    };
+    const afterWrite = (flushed: boolean, callback: (error?: Error | null) => void) => {
+      if (res.destroyed) {
+        callback(new Error('the client went away'));
+        return;
+      }
+      if (flushed) {
+        callback();
+        return;
+      }
+      const onDrain = () => {
+        res.off('close', onClose);
+        callback();
+      };
+      const onClose = () => {
+        res.off('drain', onDrain);
+        callback(new Error('the client went away'));
+      };
+      res.once('drain', onDrain);
+      res.once('close', onClose);
+    };
+    return new Writable({
+      highWaterMark: 256 * 1024,
+      write(chunk: Buffer, _encoding, callback) {
+        started();
+        afterWrite(res.write(chunk), callback);
+      },
+      writev(chunks: { chunk: Buffer }[], callback) {
+        started();
+        res.cork();
+        let flushed = true;
+        for (const { chunk } of chunks) {
+          flushed = res.write(chunk);
+        }
+        res.uncork();
+        afterWrite(flushed, callback);
+      },
+      final(callback) {
+        started();
+        res.end(() => callback());
+      },
+    });
   }
 
   private sendHeaders(res: Response, content: ContentRecord, length?: number): void {

@@ -176,7 +176,8 @@ export async function purchase(
       const r = await h.pg.query<{ id: string }>(`SELECT id FROM drm.licence WHERE order_id = $1`, [orderId]);
       return r.rows[0]?.id;
     },
-    { timeoutMs: 30_000, what: `licence for order ${orderId}` },
+    // A fresh drm consumer group first reads every purchase earlier suites put on the shared topic.
+    { timeoutMs: 90_000, what: `licence for order ${orderId}` },
   );
   return { orderId, licenceId, event: value, eventId };
 }

@@ -112,11 +112,13 @@ function result(
   };
 }
 
+/** BENCH_CPU_PROF_DIR profiles the relay and writer processes too (the bench process itself is profiled with node --cpu-prof). */
+function profileArgs(): string[] {
+  return process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF_DIR] : [];
+}
+
 function startRelay(schema: string, prefix: string): Promise<ChildProcess> {
-  // BENCH_CPU_PROF_DIR profiles the relay too (the bench process itself is profiled with node --cpu-prof).
-  const profile = process.env.BENCH_CPU_PROF_DIR
-    ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF_DIR]
-    : [];
+  const profile = profileArgs();
   const child = spawn(
     process.execPath,
     [...profile, '--import', 'tsx', path.join(__dirname, 'support', 'relay-child.ts')],
@@ -166,7 +168,8 @@ async function outboxRun(writer: ChildProcess, receiver: Receiver, run: string, 
 }
 
 function startWriter(schema: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'support', 'writer-child.ts')], {
+  const args = [...profileArgs(), '--import', 'tsx', path.join(__dirname, 'support', 'writer-child.ts')];
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, BENCH_SCHEMA: schema, BENCH_WRITERS: String(WRITERS), LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

@@ -57,12 +57,20 @@ export interface FieldOptions {
   each?: boolean;
 }
 
+/**
+ * The condition of `Optional()`: validate only a value that is there. One shared function, so code that
+ * compiles the validation metadata (libs/events) can tell it from any other `ValidateIf` condition.
+ */
+export function isPresent(_object: object, value: unknown): boolean {
+  return value !== undefined;
+}
+
 /** Optional field: `undefined` is skipped; `null` only when `nullable` is set. */
 export function Optional({ nullable, ...options }: ValidationOptions & { nullable?: boolean } = {}): PropertyDecorator {
   if (nullable) {
     return IsOptional(options);
   }
-  return ValidateIf((_obj: object, value: unknown) => value !== undefined, options);
+  return ValidateIf(isPresent, options);
 }
 
 function optionalDocs(

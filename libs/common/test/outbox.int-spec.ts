@@ -4,7 +4,7 @@ import { createDataSourceOptions, initializeDataSource, quoteSchema } from '@tes
 import { InboxService } from '@tessera/common/messaging/inbox.service';
 import { createMessagingTablesV1 } from '@tessera/common/messaging/messaging-tables';
 import { OutboxRelay } from '@tessera/common/messaging/outbox.relay';
-import { OutboxService } from '@tessera/common/messaging/outbox.service';
+import { type OutboxEvent, OutboxService } from '@tessera/common/messaging/outbox.service';
 import { createKafka } from '@tessera/common/kafka/kafka.client';
 import { ensureTopics } from '@tessera/common/kafka/topics';
 import { decodeEvent, EVENT_EXAMPLES, EventHeader, type PayloadOf, Topic } from '@tessera/events';
@@ -163,6 +163,32 @@ describe('outbox relay and inbox', () => {
     );
     const after = await dataSource.query<{ n: string }[]>(`SELECT count(*) AS n FROM ${s}.outbox`);
     expect(after[0].n).toBe(before[0].n);
+  });
+
+  it('writes emitMany events in array order, also past one INSERT statement', async () => {
+    const outbox = new OutboxService();
+    const s = quoteSchema(SCHEMA);
+    const n = 2_500;
+    const events = Array.from({ length: n }, (_, i) => ({
+      topic: TOPICS[i % 2],
+      key: `order-${i}`,
+      value: payload(TOPICS[i % 2], i),
+      headers: { n: String(i) },
+    })) as OutboxEvent[];
+    // Checked inside the transaction, then rolled back: nothing reaches the relay.
+    await expect(
+      dataSource.transaction(async (manager) => {
+        const ids = await outbox.emitMany(manager, events);
+        const rows = await manager.query<{ id: string; key: string; headers: { n: string } }[]>(
+          `SELECT id, key, headers FROM ${s}.outbox WHERE id = ANY($1::uuid[]) ORDER BY seq`,
+          [ids],
+        );
+        expect(rows.map((r) => r.id)).toEqual(ids);
+        expect(rows.map((r) => r.key)).toEqual(events.map((e) => e.key));
+        expect(rows.map((r) => r.headers.n)).toEqual(events.map((_, i) => String(i)));
+        throw new Error('roll back');
+      }),
+    ).rejects.toThrow('roll back');
   });
 
   it('delivers exactly the committed events, once each, across a relay SIGKILL and restart', async () => {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { encodeEvent, EventHeader, type PayloadOf, type Topic, toJson } from '@tessera/events';
+import { encodeEventJson, EventHeader, type PayloadOf, type Topic } from '@tessera/events';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { currentRequestId } from '../http/request-context';
@@ -7,6 +7,10 @@ import { schemaOf } from './schema-of';
 
 /** Set in a transaction's `QueryRunner.data` once it wrote outbox rows; the relay wakes when such a transaction commits. */
 export const OUTBOX_WRITTEN = 'tessera.outboxWritten';
+
+const COLUMNS = 5;
+/** Rows per INSERT statement: well under Postgres' 65,535 bind parameters. */
+const ROWS_PER_INSERT = 1000;
 
 /** One event for `emitMany`; `id` fixes the event id (e.g. derived from the chain) instead of a fresh uuid. */
 export type OutboxEvent = {
@@ -32,8 +36,8 @@ export class OutboxService {
   }
 
   /**
-   * Writes several events in one statement, in array order (which is the relay's publish order).
-   * Returns their event ids in the same order.
+   * Writes several events in one statement (per 1,000), in array order (which is the relay's publish
+   * order). Returns their event ids in the same order.
    */
   async emitMany(manager: EntityManager, events: readonly OutboxEvent[]): Promise<string[]> {
     if (!manager.queryRunner?.isTransactionActive) {
@@ -43,25 +47,34 @@ export class OutboxService {
       return [];
     }
     const ambientRequestId = currentRequestId();
-    const rows = events.map(({ id, topic, key, value, headers = {} }) => {
+    const ids: string[] = [];
+    const params: unknown[] = [];
+    for (const { id, topic, key, value, headers = {} } of events) {
       const requestId = headers[EventHeader.RequestId] ?? ambientRequestId;
-      return {
-        id: id ?? randomUUID(),
+      const eventId = id ?? randomUUID();
+      ids.push(eventId);
+      params.push(
+        eventId,
         topic,
         key,
-        payload: encodeEvent(topic, value),
-        headers: requestId ? { ...headers, [EventHeader.RequestId]: requestId } : headers,
-      };
-    });
-    await manager.query(
-      `INSERT INTO ${schemaOf(manager.connection)}.outbox (id, topic, key, payload, headers)
-       SELECT r.id, r.topic, r.key, r.payload, r.headers
-       FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS a(row, ord),
-         jsonb_to_record(a.row) AS r(id uuid, topic text, key text, payload jsonb, headers jsonb)
-       ORDER BY a.ord`,
-      [toJson(rows)],
-    );
+        encodeEventJson(topic, value),
+        JSON.stringify(requestId ? { ...headers, [EventHeader.RequestId]: requestId } : headers),
+      );
+    }
+    const table = `${schemaOf(manager.connection)}.outbox`;
+    for (let from = 0; from < events.length; from += ROWS_PER_INSERT) {
+      const count = Math.min(ROWS_PER_INSERT, events.length - from);
+      // A multi-row VALUES inserts (and numbers `seq`) in list order; chunks go in order on one connection.
+      const tuples = Array.from({ length: count }, (_, i) => {
+        const p = i * COLUMNS;
+        return `($${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5})`;
+      });
+      await manager.query(
+        `INSERT INTO ${table} (id, topic, key, payload, headers) VALUES ${tuples.join(', ')}`,
+        params.slice(from * COLUMNS, (from + count) * COLUMNS),
+      );
+    }
     manager.queryRunner.data[OUTBOX_WRITTEN] = true;
-    return rows.map((r) => r.id);
+    return ids;
   }
 }

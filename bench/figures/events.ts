@@ -1,5 +1,4 @@
-// events_eps / events_p99_ms / events_eps_tx1: libs/common's OutboxService writing events in transactions of ten
-// (events_eps_tx1: one), the
+// events_eps / events_p99_ms: libs/common's OutboxService writing events in their own transactions, the
 // OutboxRelay (own process) publishing them, a kafkajs consumer receiving them; against a raw kafkajs
 // producer → the same consumer, same messages, same producer settings as the relay.
 import { createDataSourceOptions, initializeDataSource, quoteSchema } from '@tessera/common/database/data-source';
@@ -23,17 +22,10 @@ import { percentile, summarize } from '../lib/stats';
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 20_000);
 const WARMUP_EVENTS = Math.min(2_000, EVENTS);
 /**
- * Concurrent writers, like concurrent requests or consumers each committing their own transactions. Enough of them
- * that Postgres, not the writers' round trips, sets the write rate.
+ * Concurrent writers, each one transaction per event, like concurrent requests each changing one row.
+ * Enough of them that Postgres, not the writers' round trips, sets the write rate.
  */
 const WRITERS = 32;
-/**
- * Events per transaction for events_eps. The raw producer hands kafkajs batches of 500; the outbox's unit of
- * batching is the transaction, and services commit several events at once where their work produces several
- * (the indexer a chunk's purchases, payments an order's postings). events_eps_tx1 is the same pipeline with one
- * event per transaction, where Postgres' commit rate sets the figure.
- */
-const TX_EVENTS = 10;
 /** The relay's default batch; the raw producer sends batches of the same size. */
 const BATCH = 500;
 /** Backlog the relay drains after the paired runs, to show its own rate apart from the writers'. */
@@ -163,18 +155,12 @@ function stopped(child: ChildProcess): Promise<void> {
   });
 }
 
-async function outboxRun(
-  writer: ChildProcess,
-  receiver: Receiver,
-  run: string,
-  n: number,
-  perTx: number,
-): Promise<RunResult> {
+async function outboxRun(writer: ChildProcess, receiver: Receiver, run: string, n: number): Promise<RunResult> {
   const { consumedAt, all } = receiver.expect(run, n, 120_000);
   const startedAt = Date.now();
   const reply = await new Promise<WriteReply>((resolve) => {
     writer.once('message', (m: WriteReply) => resolve(m));
-    const request: WriteRequest = { run, n, writers: WRITERS, perTx };
+    const request: WriteRequest = { run, n, writers: WRITERS };
     writer.send(request);
   });
   await all;
@@ -333,15 +319,9 @@ async function measure(ctx: BenchContext): ReturnType<Bench['run']> {
     };
     const eps = await paired(
       plan,
-      async () => after(await side((run, n) => outboxRun(writes, receiver, run, n, TX_EVENTS), outboxP99)),
+      async () => after(await side((run, n) => outboxRun(writes, receiver, run, n), outboxP99)),
       async () => after(await side((run, n) => rawRun(kafka, rawTopic, receiver, run, n), rawP99)),
     );
-    // One event per transaction: two runs, after the paired ones (their raw runs are the baseline).
-    const single: number[] = [];
-    const singleP99: number[] = [];
-    for (let i = 0; i < 2; i++) {
-      single.push(await side((run, n) => outboxRun(writes, receiver, run, n, 1), singleP99));
-    }
     const drained = await drainRun(dataSource, relay, receiver, `r${seq++}`, DRAIN_EVENTS);
     log(`relay alone: drained a backlog of ${DRAIN_EVENTS} events at ${Math.round(drained)} events/s`);
     const p99 = summarize(outboxP99);
@@ -353,7 +333,6 @@ async function measure(ctx: BenchContext): ReturnType<Bench['run']> {
         baseline: eps.baseline.median,
         spread: eps.candidate,
         baselineSpread: eps.baseline,
-        note: `${TX_EVENTS} events per transaction, ${WRITERS} writers`,
       },
       {
         name: 'events_p99_ms',
@@ -361,13 +340,6 @@ async function measure(ctx: BenchContext): ReturnType<Bench['run']> {
         baseline: rawP99Summary.median,
         spread: p99,
         baselineSpread: rawP99Summary,
-      },
-      {
-        name: 'events_eps_tx1',
-        value: summarize(single).median,
-        baseline: eps.baseline.median,
-        spread: summarize(single),
-        note: `one event per transaction, ${WRITERS} writers; p99 ${summarize(singleP99).median.toFixed(0)} ms`,
       },
     ];
   } finally {
@@ -387,7 +359,7 @@ async function measure(ctx: BenchContext): ReturnType<Bench['run']> {
 
 export const eventsBench: Bench = {
   group: 'events',
-  figures: ['events_eps', 'events_p99_ms', 'events_eps_tx1'],
+  figures: ['events_eps', 'events_p99_ms'],
   budgetMs: 150_000,
   run: measure,
 };

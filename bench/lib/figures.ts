@@ -61,13 +61,6 @@ export const FIGURES: readonly FigureSpec[] = [
     target: { kind: 'atLeast', value: 5000 },
   },
   {
-    name: 'events_eps_tx1',
-    unit: 'events/s',
-    group: 'events',
-    baseline: 'kafkajs producer → consumer',
-    target: { kind: 'report' },
-  },
-  {
     name: 'events_p99_ms',
     unit: 'ms',
     group: 'events',

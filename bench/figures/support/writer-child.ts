@@ -1,5 +1,5 @@
 // The writing service, in its own process as it is in production (not sharing the consumer's event
-// loop): on each IPC request it commits `n` events, `perTx` to a transaction, from `writers` concurrent
+// loop): on each IPC request it commits `n` events, one transaction each, from `writers` concurrent
 // writers, and answers with every event id and the time its transaction committed.
 import { createDataSourceOptions } from '@tessera/common/database/data-source';
 import { OutboxService } from '@tessera/common/messaging/outbox.service';
@@ -10,8 +10,6 @@ export interface WriteRequest {
   run: string;
   n: number;
   writers: number;
-  /** Events per transaction (`OutboxService.emitMany`); 1 uses `emit`. */
-  perTx: number;
 }
 
 export interface WriteReply {
@@ -32,31 +30,11 @@ async function main(): Promise<void> {
     let next = 0;
     const writer = async (): Promise<void> => {
       while (next < request.n) {
-        const first = next;
-        next = Math.min(request.n, next + request.perTx);
-        const headers = { [BENCH_RUN_HEADER]: request.run };
-        const ids =
-          request.perTx === 1
-            ? [
-                await dataSource.transaction((manager) =>
-                  outbox.emit(manager, BENCH_TOPIC, `r-${first % 64}`, benchPayload(first), headers),
-                ),
-              ]
-            : await dataSource.transaction((manager) =>
-                outbox.emitMany(
-                  manager,
-                  Array.from({ length: next - first }, (_, k) => ({
-                    topic: BENCH_TOPIC,
-                    key: `r-${(first + k) % 64}`,
-                    value: benchPayload(first + k),
-                    headers,
-                  })),
-                ),
-              );
-        const at = Date.now();
-        for (const id of ids) {
-          committed.push([id, at]);
-        }
+        const i = next++;
+        const id = await dataSource.transaction((manager) =>
+          outbox.emit(manager, BENCH_TOPIC, `r-${i % 64}`, benchPayload(i), { [BENCH_RUN_HEADER]: request.run }),
+        );
+        committed.push([id, Date.now()]);
       }
     };
     void Promise.all(Array.from({ length: request.writers }, writer)).then(() => {

@@ -29,7 +29,7 @@ const median = (xs: number[]) => percentile(xs, 50);
 export const keyReleaseBench: Bench = {
   group: 'key_release',
   figures: ['key_release_p99_ms'],
-  budgetMs: 90_000,
+  budgetMs: 150_000,
   prepare() {
     // The services and the story read the shared anvil's deployment; a restarted anvil starts empty.
     ensureContracts();
@@ -44,7 +44,8 @@ export const keyReleaseBench: Bench = {
       await buyer.submit(purchase);
       await market.story.mine(CONFIRMATIONS);
       await waitFor(async () => (await buyer.releaseKey()).status === 200, {
-        timeoutMs: 30_000,
+        // Fresh consumer groups first read every event already on the shared stack's topics.
+        timeoutMs: 120_000,
         intervalMs: 100,
         what: 'drm to grant the licence',
       });

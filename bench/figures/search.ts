@@ -50,7 +50,12 @@ export const searchBench: Bench = {
     const { migrations } = await import('../../services/catalog/src/migrations');
     const url = await ensureDatabase(env.DATABASE_URL);
     // The catalog's real migrations, so indexes and generated columns are exactly the service's.
-    const db = await initializeDataSource(createDataSourceOptions({ url, schema: 'catalog', migrations, poolSize: 2 }));
+    // Without the bench's statement timeout: seeding, and a migration over a million rows, take longer than a query may.
+    const unbounded = new URL(url);
+    unbounded.searchParams.set('options', '-c statement_timeout=0');
+    const db = await initializeDataSource(
+      createDataSourceOptions({ url: unbounded.toString(), schema: 'catalog', migrations, poolSize: 2 }),
+    );
     try {
       const rows = await db.query(`SELECT count(*)::int AS n FROM catalog.resources WHERE status = 'listed'`);
       const existing = (rows as { n: number }[])[0].n;

@@ -193,7 +193,9 @@ export class ReleaseService {
       },
       final(callback) {
         started();
-        res.end(() => callback());
+        // Not waiting for 'finish': it never comes if the client leaves after the last write.
+        res.end();
+        callback();
       },
     });
   }

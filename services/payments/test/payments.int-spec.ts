@@ -149,14 +149,29 @@ describe('payments: quotes, settlement and the ledger against the real chain', (
         q.order.orderId,
       ]);
       expect(emitted.rows).toHaveLength(1);
-      // Illegal transitions are refused and leave the order as it was.
-      const resubmitted = await world.call(wallet(buyer.address), 'POST', `/orders/${q.quote.orderId}/submission`, {
+      // Reporting the transaction that settled the order (a client slower than the indexer) changes nothing and is
+      // no error; reporting another one is an illegal transition, refused, and leaves the order as it was.
+      const transitionsOf = async () =>
+        (
+          await world.db.query(
+            `SELECT 1 FROM payments.order_transitions t JOIN payments.orders o ON o.id = t.order_id
+             WHERE o.order_id = $1`,
+            [q.order.orderId],
+          )
+        ).rows.length;
+      const transitions = await transitionsOf();
+      const reported = await world.call(wallet(buyer.address), 'POST', `/orders/${q.quote.orderId}/submission`, {
         txHash: receipt.hash,
       });
-      expect(resubmitted.status).toBe(409);
-      expect((await world.call(wallet(buyer.address), 'GET', `/orders/${q.quote.orderId}`)).body.status).toBe(
-        'settled',
-      );
+      expect(reported.status).toBe(200);
+      expect(reported.body).toMatchObject({ status: 'settled', txHash: receipt.hash.toLowerCase() });
+      const other = await world.call(wallet(buyer.address), 'POST', `/orders/${q.quote.orderId}/submission`, {
+        txHash: `0x${'ab'.repeat(32)}`,
+      });
+      expect(other.status).toBe(409);
+      const order = (await world.call(wallet(buyer.address), 'GET', `/orders/${q.quote.orderId}`)).body;
+      expect(order).toMatchObject({ status: 'settled', txHash: receipt.hash.toLowerCase() });
+      expect(await transitionsOf()).toBe(transitions);
     });
 
     it('reconciles every payee with the contract to the wei', async () => {

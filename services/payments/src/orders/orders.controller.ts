@@ -33,7 +33,10 @@ export class OrdersController {
     return this.orders.get(principal, params.orderId);
   }
 
-  /** Reports the purchase transaction the client sent. */
+  /**
+   * Reports the purchase transaction the client sent. Reporting the transaction the order already has (a retry, or
+   * the chain confirmed it first) answers the order unchanged; a different transaction for a paid order is a 409.
+   */
   @Post('orders/:orderId/submission')
   @HttpCode(200)
   @RequireScopes(Scope.OrdersWrite)

@@ -149,6 +149,11 @@ export class OrdersService implements OnApplicationBootstrap, OnModuleDestroy {
     const visible = await this.visibleOrder(principal, orderId);
     return this.orders.transaction(async (manager) => {
       const order = (await this.orders.findByOrderIdForUpdate(manager, visible.orderId))!;
+      if (order.txHash === txHash.toLowerCase()) {
+        // A retried report, or the chain confirmed this very transaction before the client reported it: nothing
+        // to change, and the client did nothing wrong.
+        return mapOrder(order);
+      }
       if (!(await this.lifecycle.transition(manager, order, OrderStatus.Submitted, `client reported ${txHash}`))) {
         throw DomainError.conflict(`An order in status ${order.status} cannot be submitted`);
       }

@@ -253,13 +253,17 @@ describe('payments: quotes, settlement and the ledger against the real chain', (
 
     it('refuses an expired quote on chain', async () => {
       const q = await quote(wallet(buyer.address), { resourceId });
-      // The next block is the first one past the quote's expiry.
-      await world.provider.send('evm_setNextBlockTimestamp', [Number(q.quote.expiry) + 1]);
-      const error = await buyWithCalldata(buyer, q).catch((e: unknown) => e);
-      expect(revertName(error)).toBe('QuoteExpired');
-      expect((await world.ledgerOf(q.order.orderId)).rows).toBe(0);
-      // The refused purchase mined nothing: use up the timestamp override here, not in the next test's purchase.
-      await world.provider.send('evm_mine', []);
+      // The chain's clock moves past the quote's expiry for this test only: evm_revert restores the clock with
+      // the state, so later quotes are not already expired on a chain that ran ahead of the wall clock.
+      const snapshot = (await world.provider.send('evm_snapshot', [])) as string;
+      try {
+        await world.provider.send('evm_setNextBlockTimestamp', [Number(q.quote.expiry) + 1]);
+        const error = await buyWithCalldata(buyer, q).catch((e: unknown) => e);
+        expect(revertName(error)).toBe('QuoteExpired');
+        expect((await world.ledgerOf(q.order.orderId)).rows).toBe(0);
+      } finally {
+        await world.provider.send('evm_revert', [snapshot]);
+      }
     });
 
     it('marks a stale quote expired, and still settles it if the chain says it was paid', async () => {

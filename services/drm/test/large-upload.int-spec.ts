@@ -72,11 +72,12 @@ describe('drm: a 200 MB streamed seal stays within bounded memory', () => {
     console.log(
       `seal 200 MB: ${sealMs} ms, service RSS baseline ${baseline.toFixed(0)} MB, peak ${peak.toFixed(0)} MB`,
     );
-    // Idle, drm sits near 110 MB (launched with deploy/node-flags.conf, as everywhere). During the upload it holds
-    // two 8 MB parts, a few sketch batches and the stream buffers; the rest of the growth is spent buffers that V8
-    // frees at its next collection, which it schedules by heap pressure, not by their size. Measured: peaks of
-    // 165–200 MB on a loaded 2-core machine. Bounded by construction, not by the content size (200 MB here).
-    expect(baseline).toBeLessThan(130);
+    // Idle, drm sits at 110–130 MB (launched with deploy/node-flags.conf, as everywhere; 146 MB without its flags,
+    // hence a 140 MB bound). During the upload it holds two 8 MB parts, a few sketch batches and the stream
+    // buffers; the rest of the growth is spent buffers that V8 frees at its next collection, which it schedules by
+    // heap pressure, not by their size. Measured: peaks of 165–200 MB on a loaded 2-core machine. Bounded by
+    // construction, not by the content size (200 MB here).
+    expect(baseline).toBeLessThan(140);
     expect(peak).toBeLessThan(230);
     expect(peak - baseline).toBeLessThan(100);
 

@@ -7,16 +7,8 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import readline from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  ROOT,
-  SERVICE_PORTS,
-  ensureInstalled,
-  npm,
-  packageScripts,
-  say,
-  serviceNodeFlags,
-  services,
-} from './lib/workspace.mjs';
+import { ROOT, SERVICE_PORTS, ensureInstalled, npm, packageScripts, say, services } from './lib/workspace.mjs';
+import { serviceNodeFlags } from '../deploy/node-flags.cjs';
 
 const HEALTH_TIMEOUT_MS = 120000;
 const children = new Map();

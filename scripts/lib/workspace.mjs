@@ -58,18 +58,6 @@ export function services() {
     }));
 }
 
-/** The node flags a service is launched with everywhere (deploy/node-flags.conf). */
-export function serviceNodeFlags(name) {
-  const conf = fs.readFileSync(path.join(ROOT, 'deploy', 'node-flags.conf'), 'utf8');
-  for (const line of conf.split('\n')) {
-    const [service, ...flags] = line.trim().split(/\s+/);
-    if (service === name) {
-      return flags;
-    }
-  }
-  return [];
-}
-
 export const SERVICE_PORTS = { gateway: 3000, catalog: 3001, drm: 3002, payments: 3003, 'chain-indexer': 3004 };
 
 /** Runs a named step, timing it; returns true when it passed. */

@@ -9,22 +9,16 @@ import { promisify } from 'node:util';
 export const ROOT = path.resolve(__dirname, '..', '..');
 const run = promisify(execFile);
 
+// One reader of deploy/node-flags.conf for `npm start` and for here (a CommonJS module both can load).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+export const { serviceNodeFlags } = require('../../deploy/node-flags.cjs') as {
+  serviceNodeFlags: (name: ServiceName) => string[];
+};
+
 export type ServiceName = 'gateway' | 'catalog' | 'drm' | 'payments' | 'chain-indexer';
 
 export function distMain(name: ServiceName): string {
   return path.join(ROOT, 'dist', 'services', name, 'src', 'main.js');
-}
-
-/** The node flags the service is launched with everywhere (deploy/node-flags.conf). */
-export function serviceNodeFlags(name: ServiceName): string[] {
-  const conf = fs.readFileSync(path.join(ROOT, 'deploy', 'node-flags.conf'), 'utf8');
-  for (const line of conf.split('\n')) {
-    const [service, ...flags] = line.trim().split(/\s+/);
-    if (service === name) {
-      return flags;
-    }
-  }
-  return [];
 }
 
 export async function waitFor<T>(

@@ -73,16 +73,19 @@ export async function reorg(
   clock: BlockClock,
   depth: number,
 ): Promise<FaultRecord> {
-  const base = await world.provider.getBlockNumber();
-  const snapshot = (await world.provider.send('evm_snapshot', [])) as string;
+  // Both the snapshot and the revert are taken on a quiet chain. anvil's `evm_snapshot` taken while a transaction is
+  // being mined can keep that transaction's state (an order paid, a payee credited) without its block and logs, so
+  // after the revert the contract holds a purchase no canonical log records: something no real reorg produces.
+  const { base, snapshot } = await whileQuiet(gate, clock, async () => ({
+    base: await world.provider.getBlockNumber(),
+    snapshot: (await world.provider.send('evm_snapshot', [])) as string,
+  }));
   await waitFor(async () => (await world.provider.getBlockNumber()) >= base + depth, {
     timeoutMs: 60_000,
     intervalMs: 50,
     what: `${depth} blocks on the branch that will be dropped`,
   });
-  await gate.close();
-  clock.paused = true;
-  try {
+  return whileQuiet(gate, clock, async () => {
     const dropped = (await world.provider.getBlockNumber()) - base;
     if (!(await world.provider.send('evm_revert', [snapshot]))) {
       throw new Error('evm_revert failed');
@@ -90,8 +93,17 @@ export async function reorg(
     await world.provider.send('anvil_mine', [`0x${(dropped + 1).toString(16)}`]);
     const endedAt = Date.now();
     return { what: `reorg depth ${dropped}`, endedAt, backAt: endedAt };
+  });
+}
+
+/** Runs `work` with no purchase in flight and no block being mined, then lets both go on. */
+async function whileQuiet<T>(gate: ChainGate, clock: BlockClock, work: () => Promise<T>): Promise<T> {
+  await gate.close();
+  try {
+    await clock.pause();
+    return await work();
   } finally {
-    clock.paused = false;
+    clock.resume();
     gate.reopen();
   }
 }

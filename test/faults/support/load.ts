@@ -200,7 +200,9 @@ async function purchase(
 /** Mines a block every `intervalMs` (the chain's block time for confirmations) until stopped or paused. */
 export class BlockClock {
   private timer?: NodeJS.Timeout;
-  paused = false;
+  private paused = false;
+  /** The `evm_mine` last sent; pausing waits for it, so nothing is being mined once `pause` resolves. */
+  private mining: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly world: FaultWorld,
@@ -210,9 +212,18 @@ export class BlockClock {
   start(): void {
     this.timer = setInterval(() => {
       if (!this.paused) {
-        void this.world.provider.send('evm_mine', []).catch(() => undefined);
+        this.mining = this.world.provider.send('evm_mine', []).catch(() => undefined);
       }
     }, this.intervalMs);
+  }
+
+  async pause(): Promise<void> {
+    this.paused = true;
+    await this.mining;
+  }
+
+  resume(): void {
+    this.paused = false;
   }
 
   stop(): void {

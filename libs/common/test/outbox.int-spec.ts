@@ -284,6 +284,8 @@ describe('outbox relay and inbox', () => {
       `outbox: 1000 written (500 committed), ${publishedAtKill} published before SIGKILL, ` +
         `${deliveries.length} deliveries, ${duplicates} duplicates skipped by the inbox, all consumed in ${deliveredMs} ms`,
     );
+    // The next test needs its relay to be the only one polling this outbox.
+    await killed(second.child, 'SIGKILL');
   });
 
   it('publishes a commit of its own process at once, not after the idle poll, and never a rolled-back one', async () => {

@@ -99,6 +99,10 @@ describe('chain-indexer: reorgs', () => {
     );
     expect(live).toEqual(canonical);
     expect(canonical.size).toBe(6 + 2 + 6 + 31);
+    // Each of the three reorgs is counted for operators.
+    const metrics = await (await fetch(`${indexer!.url}/metrics`)).text();
+    const reorgs = new RegExp(`^tessera_indexer_reorgs_total\\{[^}]*chain_id="${anvil.chainId}"[^}]*\\} (\\d+)$`, 'm');
+    expect(Number(metrics.match(reorgs)?.[1])).toBeGreaterThanOrEqual(3);
   }, 60_000);
 
   it('halts loudly on a reorg deeper than MAX_REORG_DEPTH and resumes after an admin reindex', async () => {
@@ -125,6 +129,18 @@ describe('chain-indexer: reorgs', () => {
     expect(
       events.unique(Topic.ChainPurchaseObserved).filter((e) => freshIds.has(e.value.orderId as string)),
     ).toHaveLength(0);
+
+    // A start past the head is refused and changes nothing: the indexer stays halted where it was.
+    const beyond = await fetch(`${indexer.url}/admin/indexer/reindex`, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: JSON.stringify({ fromBlock: (await world.blockNumber()) + 100 }),
+    });
+    expect(beyond.status).toBe(400);
+    expect(((await beyond.json()) as { errors: { field: string }[] }).errors).toEqual([
+      expect.objectContaining({ field: 'fromBlock' }),
+    ]);
+    expect((await status()).haltedReason).toMatch(/reorg deeper than MAX_REORG_DEPTH=3/);
 
     const res = await fetch(`${indexer.url}/admin/indexer/reindex`, {
       method: 'POST',

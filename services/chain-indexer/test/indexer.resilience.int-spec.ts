@@ -88,6 +88,12 @@ describe('chain-indexer: crashes, a flaky node and two replicas', () => {
     expect(events.unique(Topic.ChainPurchaseReverted)).toHaveLength(0);
     console.log(`flaky proxy: ${proxy.stats.failed} failed, ${proxy.stats.forwarded} forwarded`);
     expect(proxy.stats.failed).toBeGreaterThan(0);
+    // Operators see the failures the index survived.
+    const metrics = await (await fetch(`${indexer.url}/metrics`)).text();
+    const errors = [...metrics.matchAll(/^tessera_indexer_rpc_errors_total\{[^}]*\} (\d+)$/gm)].map((m) =>
+      Number(m[1]),
+    );
+    expect(errors.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
     await indexer.stop();
   }, 180_000);
 

@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { readDeployment } from '@tessera/chain';
-import { type OutboxEvent, OutboxService } from '@tessera/common';
+import { DomainError, type OutboxEvent, OutboxService } from '@tessera/common';
 import { type PayloadOf, Topic } from '@tessera/events';
 import type { EntityManager } from 'typeorm';
 import { ChainIndexerEnvDto, confirmationsOf } from '../config/env.dto';
@@ -125,10 +125,17 @@ export class IndexerService implements OnApplicationBootstrap, OnModuleDestroy {
     const contract = this.resolveContract();
     await this.repository.ensureCursor(this.chainId, contract.address, contract.startBlock);
     const start = Math.max(fromBlock, contract.startBlock);
+    // A start past the head would leave the checkpoint on a block that does not exist yet, and the index stuck.
+    const head = await this.rpc.blockNumber();
+    if (start > head + 1) {
+      throw DomainError.validation(`fromBlock ${fromBlock} is beyond the chain head (${head})`, [
+        { field: 'fromBlock', message: `must be at most ${head + 1}, the block after the head` },
+      ]);
+    }
     const anchor = start - 1 >= contract.startBlock ? await this.rpc.getBlock(start - 1) : null;
-    await this.repository.transaction(async (manager) => {
+    const emitted = await this.repository.transaction(async (manager) => {
       await this.repository.lockCursor(manager, this.chainId);
-      await this.orphanNonCanonical(manager, start - 1);
+      const reverted = await this.orphanNonCanonical(manager, start - 1);
       await this.repository.deleteBlocksAbove(manager, this.chainId, start - 1);
       if (anchor) {
         const block = toBlockRow(anchor);
@@ -138,7 +145,9 @@ export class IndexerService implements OnApplicationBootstrap, OnModuleDestroy {
         await this.repository.setCheckpoint(manager, this.chainId, { number: start - 1, hash: null, time: null });
       }
       await this.repository.setHalted(manager, this.chainId, null);
+      return reverted;
     });
+    this.countEmitted(emitted);
     this.halted = null;
     indexerMetrics.halted.set({ chain_id: this.chainId }, 0);
     this.logger.warn({ chainId: this.chainId, fromBlock: start }, 'reindex requested');
@@ -287,7 +296,7 @@ export class IndexerService implements OnApplicationBootstrap, OnModuleDestroy {
     const rows = this.toEventRows(logs, headers);
     const last = toBlockRow(headers.get(to)!);
 
-    return this.repository.transaction(async (manager) => {
+    const { next, emitted } = await this.repository.transaction(async (manager) => {
       const locked = await this.repository.lockCursor(manager, this.chainId);
       if (locked.checkpointBlock !== cursor.checkpointBlock || locked.checkpointHash !== cursor.checkpointHash) {
         throw new CursorMovedError('the cursor moved during the chunk');
@@ -305,8 +314,11 @@ export class IndexerService implements OnApplicationBootstrap, OnModuleDestroy {
       await this.outboxService.emitMany(manager, outbox);
       await this.repository.setCheckpoint(manager, this.chainId, last);
       await this.repository.pruneBlocksBelow(manager, this.chainId, to - 2 * this.env.MAX_REORG_DEPTH);
-      return { ...locked, checkpointBlock: last.number, checkpointHash: last.hash, checkpointTime: last.time };
+      const next = { ...locked, checkpointBlock: last.number, checkpointHash: last.hash, checkpointTime: last.time };
+      return { next, emitted: outbox };
     });
+    this.countEmitted(emitted);
+    return next;
   }
 
   /** `eth_getLogs` over an adaptive range: halve on failure or an oversized answer, grow after success. */
@@ -472,34 +484,35 @@ export class IndexerService implements OnApplicationBootstrap, OnModuleDestroy {
       this.halt(reason, true);
       return;
     }
-    const reverted = await this.repository.transaction(async (manager) => {
+    const emitted = await this.repository.transaction(async (manager) => {
       const locked = await this.repository.lockCursor(manager, this.chainId);
       if (locked.checkpointBlock !== cursor.checkpointBlock || locked.checkpointHash !== cursor.checkpointHash) {
         throw new CursorMovedError('the cursor moved during reorg handling');
       }
       const hashes = (await this.repository.liveBlocksAbove(manager, this.chainId, ancestor.number)).map((b) => b.hash);
       const orphaned = await this.repository.orphanBlocks(manager, this.chainId, hashes);
-      await this.emitReverted(manager, orphaned);
+      const reverted = await this.emitReverted(manager, orphaned);
       await this.repository.deleteBlocksAbove(manager, this.chainId, ancestor.number);
       await this.repository.setCheckpoint(manager, this.chainId, ancestor);
-      return orphaned.length;
+      return reverted;
     });
+    this.countEmitted(emitted);
     indexerMetrics.reorgs.inc({ chain_id: this.chainId });
     this.logger.warn(
-      { chainId: this.chainId, depth, ancestor: ancestor.number, reverted },
+      { chainId: this.chainId, depth, ancestor: ancestor.number, reverted: emitted.length },
       `reorg of depth ${depth}: rewound to block ${ancestor.number}`,
     );
   }
 
   /** For a reindex: orphans events above `number` whose block the chain no longer has. */
-  private async orphanNonCanonical(manager: EntityManager, number: number): Promise<void> {
+  private async orphanNonCanonical(manager: EntityManager, number: number): Promise<OutboxEvent[]> {
     const live = await this.repository.liveBlocksAbove(manager, this.chainId, number);
     const onChain = await this.rpc.getBlocks([...new Set(live.map((b) => b.number))]);
     const gone = live.filter((b) => onChain.get(b.number)?.hash !== b.hash).map((b) => b.hash);
-    await this.emitReverted(manager, await this.repository.orphanBlocks(manager, this.chainId, gone));
+    return this.emitReverted(manager, await this.repository.orphanBlocks(manager, this.chainId, gone));
   }
 
-  private async emitReverted(manager: EntityManager, orphaned: EventRow[]): Promise<void> {
+  private async emitReverted(manager: EntityManager, orphaned: EventRow[]): Promise<OutboxEvent[]> {
     const revertedAt = new Date().toISOString();
     const outbox: OutboxEvent[] = [];
     for (const event of orphaned) {
@@ -522,11 +535,18 @@ export class IndexerService implements OnApplicationBootstrap, OnModuleDestroy {
       );
     }
     await this.outboxService.emitMany(manager, outbox);
+    return outbox;
+  }
+
+  /** Counted once their transaction committed, so a chunk retried after a rollback is not counted twice. */
+  private countEmitted(outbox: OutboxEvent[]): void {
+    for (const event of outbox) {
+      indexerMetrics.events.inc({ chain_id: this.chainId, topic: event.topic });
+    }
   }
 
   /** One emission under its deterministic id (chain event × kind × generation), so a replayed chunk re-emits nothing new. */
   private emission<T extends Topic>(event: EventRow, kind: EmissionKind, topic: T, value: PayloadOf<T>): OutboxEvent {
-    indexerMetrics.events.inc({ chain_id: this.chainId, topic });
     return {
       id: emissionId(event.id, kind, event.generation),
       topic,

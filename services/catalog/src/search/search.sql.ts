@@ -148,8 +148,10 @@ function relevancePageSql(schema: string, p: SearchParams): Sql {
   // The same parameters serve both branches: `filters` adds them in the same order.
   const anyField = filters(new Builder(), p, 'r').where;
   const q = byName.q!;
-  // An exact name beats everything, then weighted text rank plus name similarity.
-  const score = `((lower(r.name) = ${q.text})::int * 10 + ts_rank(r.search, ${q.ts}) + word_similarity(${q.text}, lower(r.name)))::float8`;
+  // An exact name beats everything, then the weighted text rank (name > tags > description). Name similarity only
+  // breaks near-ties: at full weight a name that merely looks like the query (multispectral for hyperspectral)
+  // outranked a resource tagged with the query word itself.
+  const score = `((lower(r.name) = ${q.text})::int * 10 + ts_rank(r.search, ${q.ts}) + 0.2 * word_similarity(${q.text}, lower(r.name)))::float8`;
   const after = p.after
     ? `WHERE (s.score, s.id) < (${b.param(p.after.key)}::float8, ${b.param(p.after.id)}::uuid)`
     : '';

@@ -15,7 +15,7 @@ import { createKafka } from '../kafka/kafka.client';
 import { kafkaMicroserviceOptions } from '../kafka/kafka.options';
 import { ensureTopics } from '../kafka/topics';
 import { createValidationPipe } from '../validation';
-import { bodyErrorMiddleware } from './body-errors';
+import { bodyErrorMiddleware, refuseUnstorableText } from './body-errors';
 import { CoreModule } from './core.module';
 import { ServiceInfo } from './service-info';
 
@@ -35,7 +35,7 @@ export interface BootstrapOptions<E extends BaseEnvDto> {
 export function applyHttpDefaults(app: NestExpressApplication, { bodyLimit }: { bodyLimit: string }): void {
   app.use(requestIdMiddleware);
   app.use(httpMetricsMiddleware);
-  app.useBodyParser('json', { limit: bodyLimit });
+  app.useBodyParser('json', { limit: bodyLimit, reviver: refuseUnstorableText });
   app.useBodyParser('urlencoded', { extended: true, limit: bodyLimit });
   app.use(bodyErrorMiddleware);
   app.useGlobalPipes(createValidationPipe());

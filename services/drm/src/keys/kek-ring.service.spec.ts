@@ -1,10 +1,12 @@
-import { generateDataKey, KekVersionRefusedError, LocalKekProvider } from '@tessera/crypto';
+import { Test } from '@nestjs/testing';
+import { generateDataKey, type KekProvider, KekVersionRefusedError, LocalKekProvider } from '@tessera/crypto';
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { DataSource } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { problemOf } from '../../test/support/problem';
-import type { DrmEnvDto } from '../config/env.dto';
+import { DrmEnvDto } from '../config/env.dto';
 import { cryptoToDomain } from '../content/content-reader.service';
 import { resolveDrmSecrets } from './drm-secrets';
+import { KekProviderFactory, type KekProviderOptions } from './kek-provider.factory';
 import { KekRingService, nextKekVersion } from './kek-ring.service';
 
 const KEYS: Record<number, string> = { 1: key(), 2: key(), 3: key() };
@@ -20,8 +22,8 @@ function envWith(overrides: Partial<DrmEnvDto>): DrmEnvDto {
   return { NODE_ENV: 'production', KEK_KEYS, WATERMARK_SECRET: key(), ...overrides } as DrmEnvDto;
 }
 
-/** The ring over a database whose shared state (drm.kek_state) holds `sharedCurrent`; writes are recorded. */
-function ring(env: Partial<DrmEnvDto>, sharedCurrent: number): { ring: KekRingService; writes: unknown[][] } {
+/** A database whose shared state (drm.kek_state) holds `sharedCurrent`; writes are recorded. */
+function sharedState(sharedCurrent: number): { dataSource: DataSource; writes: unknown[][] } {
   const writes: unknown[][] = [];
   const query = (sql: string, params: unknown[] = []) => {
     if (sql.trimStart().startsWith('SELECT current_version')) {
@@ -30,7 +32,12 @@ function ring(env: Partial<DrmEnvDto>, sharedCurrent: number): { ring: KekRingSe
     writes.push(params);
     return Promise.resolve([]);
   };
-  const dataSource = { query, manager: { query } } as unknown as DataSource;
+  return { dataSource: { query, manager: { query } } as unknown as DataSource, writes };
+}
+
+/** The ring over a database whose shared state (drm.kek_state) holds `sharedCurrent`; writes are recorded. */
+function ring(env: Partial<DrmEnvDto>, sharedCurrent: number): { ring: KekRingService; writes: unknown[][] } {
+  const { dataSource, writes } = sharedState(sharedCurrent);
   return { ring: new KekRingService(envWith(env), dataSource), writes };
 }
 
@@ -88,6 +95,32 @@ describe('KEK ring version rules', () => {
     await r.onModuleInit();
     // The shared state is only ever moved forward (GREATEST), here to the minimum.
     expect(writes).toEqual([[2]]);
+  });
+
+  it('wraps through the KekProviderFactory bound in the module, with the versions that backend holds', async () => {
+    const built: KekProviderOptions[] = [];
+    class RecordingKekProviderFactory extends KekProviderFactory {
+      versions(): readonly number[] {
+        return [2, 3];
+      }
+      create(options: KekProviderOptions): KekProvider {
+        built.push(options);
+        return new LocalKekProvider({ keys: KEYS, ...options });
+      }
+    }
+    const moduleRef = await Test.createTestingModule({
+      providers: [
+        { provide: DrmEnvDto, useValue: envWith({}) },
+        { provide: DataSource, useValue: sharedState(3).dataSource },
+        { provide: KekProviderFactory, useClass: RecordingKekProviderFactory },
+        KekRingService,
+      ],
+    }).compile();
+    const r = moduleRef.get(KekRingService);
+    expect(r.configuredVersions()).toEqual([2, 3]);
+    const { version } = await (await r.provider()).wrap(generateDataKey(), randomUUID());
+    expect(version).toBe(3);
+    expect(built).toEqual([{ currentVersion: 3, minDecryptionVersion: 1 }]);
   });
 
   it('rotates to the next configured version, skipping gaps, and nowhere past the newest', () => {

@@ -1,9 +1,10 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { DomainError, ErrorCode } from '@tessera/common';
-import { KekVersionRefusedError, LocalKekProvider, rewrapDataKey } from '@tessera/crypto';
+import { type KekProvider, KekVersionRefusedError, rewrapDataKey } from '@tessera/crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { DrmEnvDto } from '../config/env.dto';
 import { type DrmSecrets, resolveDrmSecrets } from './drm-secrets';
+import { KekProviderFactory, LocalKekProviderFactory } from './kek-provider.factory';
 
 export interface RotationResult {
   previousVersion: number;
@@ -25,16 +26,18 @@ export function nextKekVersion(configured: readonly number[], current: number): 
 
 /**
  * The KEK keyring. The current version lives in the database (drm.kek_state) so that an admin rotation
- * takes effect on every replica; key material itself only ever comes from configuration.
+ * takes effect on every replica; key material itself stays with the KekProviderFactory backend.
  */
 @Injectable()
 export class KekRingService implements OnModuleInit {
   readonly secrets: DrmSecrets;
-  private readonly providers = new Map<number, LocalKekProvider>();
+  private readonly providers = new Map<number, KekProvider>();
 
   constructor(
     env: DrmEnvDto,
     private readonly dataSource: DataSource,
+    // KeysModule binds the token; the default is the same local backend, for a ring built outside Nest.
+    private readonly kekProviders: KekProviderFactory = new LocalKekProviderFactory(env),
   ) {
     this.secrets = resolveDrmSecrets(env);
   }
@@ -53,6 +56,11 @@ export class KekRingService implements OnModuleInit {
     return this.secrets.minDecryptionVersion;
   }
 
+  /** The KEK versions the backend holds. */
+  configuredVersions(): number[] {
+    return [...this.kekProviders.versions()];
+  }
+
   async currentVersion(manager: EntityManager = this.dataSource.manager): Promise<number> {
     const rows = await manager.query<{ current_version: number }[]>(
       `SELECT current_version FROM drm.kek_state WHERE id = 1`,
@@ -61,15 +69,14 @@ export class KekRingService implements OnModuleInit {
   }
 
   /** A provider whose wrap() uses the shared current version. */
-  async provider(manager?: EntityManager): Promise<LocalKekProvider> {
+  async provider(manager?: EntityManager): Promise<KekProvider> {
     const version = await this.currentVersion(manager);
     let provider = this.providers.get(version);
     if (!provider) {
-      if (!(version in this.secrets.kekKeys)) {
+      if (!this.kekProviders.versions().includes(version)) {
         throw new DomainError(ErrorCode.UNAVAILABLE, `KEK version ${version} is not configured on this instance`);
       }
-      provider = new LocalKekProvider({
-        keys: this.secrets.kekKeys,
+      provider = this.kekProviders.create({
         currentVersion: version,
         minDecryptionVersion: Math.min(this.secrets.minDecryptionVersion, version),
       });
@@ -97,7 +104,7 @@ export class KekRingService implements OnModuleInit {
         `SELECT current_version FROM drm.kek_state WHERE id = 1 FOR UPDATE`,
       );
       const previousVersion = rows[0].current_version;
-      const next = nextKekVersion(Object.keys(this.secrets.kekKeys).map(Number), previousVersion);
+      const next = nextKekVersion(this.kekProviders.versions(), previousVersion);
       if (next === undefined) {
         throw DomainError.conflict(`No KEK version newer than ${previousVersion} is configured`);
       }

@@ -17,7 +17,7 @@ export class KeysService {
     return {
       currentVersion: await this.ring.currentVersion(),
       minDecryptionVersion: this.ring.minDecryptionVersion,
-      configuredVersions: Object.keys(this.ring.secrets.kekKeys).map(Number),
+      configuredVersions: this.ring.configuredVersions(),
       keysByVersion: Object.fromEntries(rows.map((r) => [String(r.kek_version), r.n])),
     };
   }

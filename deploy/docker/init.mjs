@@ -1,5 +1,6 @@
-// The compose stack's one-shot init job: the content bucket, migrations (when a script exists; services
-// also migrate at boot) and the contract deployment, written to $TESSERA_HOME/deployments for the services.
+// The compose stack's one-shot init job: the content bucket and the contract deployment, written to
+// $TESSERA_HOME/deployments for the services. Database migrations are not run here: each service applies
+// its own at boot, under an advisory lock, so replicas starting together migrate once.
 import { spawnSync } from 'node:child_process';
 import * as Minio from 'minio';
 
@@ -18,11 +19,9 @@ if (!(await s3.bucketExists(bucket))) {
   console.log(`init: created bucket ${bucket}`);
 }
 
-for (const script of ['migrate', 'contracts:deploy']) {
-  const result = spawnSync('npm', ['run', '--if-present', script], { stdio: 'inherit' });
-  if (result.status !== 0) {
-    console.error(`init: npm run ${script} failed`);
-    process.exit(result.status ?? 1);
-  }
+const result = spawnSync('npm', ['run', 'contracts:deploy'], { stdio: 'inherit' });
+if (result.status !== 0) {
+  console.error('init: npm run contracts:deploy failed');
+  process.exit(result.status ?? 1);
 }
 console.log('init: done');

@@ -79,6 +79,8 @@ describe('example batch consumer: daily sales CSV', () => {
   const orders = Array.from({ length: N }, (_, i) => settled(i));
   let child: ChildProcess | undefined;
   let output = '';
+  /** Each process's stdout (the job's JSON log), complete once its `closed` promise resolves. */
+  const logs = new Map<ChildProcess, { text: string; closed: Promise<unknown> }>();
 
   function start(env: NodeJS.ProcessEnv = {}): ChildProcess {
     const proc = spawn(process.execPath, ['--import', 'tsx', MAIN], {
@@ -93,16 +95,29 @@ describe('example batch consumer: daily sales CSV', () => {
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    proc.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    const log = { text: '', closed: new Promise((resolve) => proc.once('close', resolve)) };
+    logs.set(proc, log);
+    proc.stdout.on('data', (d: Buffer) => {
+      output += d.toString();
+      log.text += d.toString();
+    });
     proc.stderr.on('data', (d: Buffer) => (output += d.toString()));
     child = proc;
     return proc;
   }
 
+  /** Waits for the process to end and for everything it printed to be read ('close', not 'exit'). */
   async function exited(proc: ChildProcess): Promise<void> {
-    if (proc.exitCode === null && proc.signalCode === null) {
-      await new Promise((resolve) => proc.once('exit', resolve));
-    }
+    await logs.get(proc)!.closed;
+  }
+
+  /** The job's log lines of one process, in order. */
+  function logLines(proc: ChildProcess): { msg?: string; [field: string]: unknown }[] {
+    return logs
+      .get(proc)!
+      .text.split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as { msg?: string });
   }
 
   async function committedTotal(): Promise<number> {
@@ -159,6 +174,8 @@ describe('example batch consumer: daily sales CSV', () => {
     const rowsAtKill = readRows(outDir).length;
     const committedAtKill = await committedTotal();
     expect(rowsAtKill).toBeLessThan(N);
+    // The job checkpointed while it ran (every 7 rows), and never ahead of the rows it had written.
+    expect(committedAtKill).toBeGreaterThan(0);
     expect(committedAtKill).toBeLessThanOrEqual(rowsAtKill);
 
     // A kill in the middle of a write leaves a torn last line; the restart must drop it, not keep or duplicate it.
@@ -166,13 +183,23 @@ describe('example batch consumer: daily sales CSV', () => {
     const tornFile = path.join(outDir, `sales-${missing.settledAt.slice(0, 10)}.csv`);
     fs.appendFileSync(tornFile, `${missing.orderId.toLowerCase()},${missing.resourceId.slice(0, 9)}`);
 
-    start();
+    const second = start();
     await waitFor(async () => (await committedTotal()) === N, {
       timeoutMs: 60_000,
       what: `all offsets committed\n${output}`,
     });
-    child!.kill('SIGTERM');
-    await exited(child!);
+    second.kill('SIGTERM');
+    await exited(second);
+
+    // The restart resumes from the committed offsets: it reads only what was not committed at the kill
+    // (a job starting over would read all N), and of that it writes exactly the orders missing from the files.
+    const lines = logLines(second);
+    const opened = lines.find((l) => l.msg === 'ledger opened') as { rows: number; repaired: string[] } | undefined;
+    expect(opened?.repaired).toContain(path.basename(tornFile));
+    const read = lines.filter((l) => l.msg === 'order written' || l.msg === 'order already written');
+    const written = read.filter((l) => l.msg === 'order written').length;
+    expect(read.length).toBeLessThanOrEqual(N - committedAtKill);
+    expect(written).toBe(N - opened!.rows);
 
     const rows = readRows(outDir);
     const ids = rows.map((r) => r.row.order_id);

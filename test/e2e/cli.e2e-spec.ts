@@ -122,8 +122,30 @@ describe('tessera CLI against the gateway', () => {
     const env = ctx.env();
     expect((await tessera(['publish'], env)).code).toBe(2);
     expect((await tessera(['frobnicate'], env)).code).toBe(2);
-    const down = await tessera(['search', 'x'], { ...env, GATEWAY_URL: 'http://127.0.0.1:9' });
-    expect(down.code).not.toBe(0);
+
+    // Nothing listens on port 9: a transport failure is the generic 1, not a usage (2) or auth (3) error,
+    // both when checking a key at login (which then stores nothing) and for a signed-in command.
+    const unreachable = { GATEWAY_URL: 'http://127.0.0.1:9' };
+    const home = path.join(ctx.home(), 'unreachable');
+    const login = await tessera(['login', '--api-key', `tsk_${randomBytes(16).toString('hex')}`], {
+      ...ctx.env(home),
+      ...unreachable,
+    });
+    expect(login.code).toBe(1);
+    expect(login.stderr).toMatch(/cannot reach the gateway at http:\/\/127\.0\.0\.1:9/);
+    expect(fs.existsSync(path.join(home, 'config.json'))).toBe(false);
+
+    // Signed in earlier (the config login writes), and the gateway has gone away since.
+    fs.mkdirSync(home, { recursive: true });
+    fs.writeFileSync(
+      path.join(home, 'config.json'),
+      JSON.stringify({ gatewayUrl: unreachable.GATEWAY_URL, auth: { kind: 'api-key', apiKey: 'tsk_stored' } }),
+      { mode: 0o600 },
+    );
+    const down = await tessera(['--json', 'search', 'x'], { ...ctx.env(home), ...unreachable });
+    expect(down.code).toBe(1);
+    expect(JSON.parse(down.stdout)).toMatchObject({ error: { exitCode: 1 } });
+    expect(down.stderr).toMatch(/cannot reach the gateway at http:\/\/127\.0\.0\.1:9/);
   });
 });
 
@@ -177,11 +199,8 @@ describe('tessera CLI through the whole platform', () => {
       const seller = await story.createOrg('CLI seller');
       await story.setPayout(seller);
       expect((await tessera(['--json', 'login', '--api-key', seller.key], sellerEnv)).code).toBe(0);
-      const id = await story.createResource(
-        seller,
-        modelInput(`CLI round trip ${randomUUID()}`),
-        'application/octet-stream',
-      );
+      const name = `CLI round trip ${randomUUID()}`;
+      const id = await story.createResource(seller, modelInput(name), 'application/octet-stream');
       const data = randomBytes(50 * MB);
       const file = path.join(ctx.home(), 'model.bin');
       fs.writeFileSync(file, data);
@@ -191,6 +210,12 @@ describe('tessera CLI through the whole platform', () => {
       expect(JSON.parse(published.stdout)).toMatchObject({ resourceId: id, plaintextSize: 50 * MB, contentRoot: root });
       await story.awaitSealed(seller, id, root, data.length);
       await story.list(seller, id);
+
+      // Once listed, `search` finds it by name, first, at its price.
+      const found = await tessera(['--json', 'search', name], sellerEnv);
+      expect({ code: found.code, stderr: found.stderr }).toEqual({ code: 0, stderr: '' });
+      const hits = JSON.parse(found.stdout) as { items: { id: string; name: string; kind: string; price: string }[] };
+      expect(hits.items[0]).toMatchObject({ id, name, kind: 'model', price: PRICE.toString() });
 
       // A buyer wallet holding exactly the price signs in from its key file; the key never enters the config.
       const buyer = await story.fundedWallet(PRICE);
@@ -228,6 +253,23 @@ describe('tessera CLI through the whole platform', () => {
       expect(await story.token.balanceOf(buyer.address)).toBe(0n);
       expect(BigInt(order.fee)).toBeGreaterThan(0n);
       expect(await story.creditOf(seller.payout.address)).toBe(PRICE - BigInt(order.fee));
+
+      // The seller's earnings report books the sale in the same transaction that settles the order: a
+      // fresh org's credited total is exactly the proceeds, as decimal strings (token base units).
+      const earned = await tessera(['--json', 'earnings'], sellerEnv);
+      expect({ code: earned.code, stderr: earned.stderr }).toEqual({ code: 0, stderr: '' });
+      const report = JSON.parse(earned.stdout) as {
+        orgId: string;
+        periods: { token: string; credited: string; reversed: string; net: string }[];
+      };
+      expect(report.orgId).toBe(seller.id);
+      expect(report.periods.length).toBeGreaterThan(0);
+      for (const period of report.periods) {
+        expect(period).toMatchObject({ credited: expect.stringMatching(/^\d+$/), reversed: '0' });
+        expect(period.token.toLowerCase()).toBe(order.token.toLowerCase());
+      }
+      const credited = report.periods.reduce((sum, p) => sum + BigInt(p.credited), 0n);
+      expect(credited).toBe(PRICE - BigInt(order.fee));
 
       const run = await tessera(['--json', 'download', id, '-o', out], buyerEnv);
       expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });

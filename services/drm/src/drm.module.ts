@@ -1,4 +1,7 @@
 import { Module } from '@nestjs/common';
+import { AuditController } from './audit/audit.controller';
+import { AuditService } from './audit/audit.service';
+import { ReleaseAuditRepository } from './audit/release-audit.repository';
 import { ContentReaderService } from './content/content-reader.service';
 import { ContentController } from './content/content.controller';
 import { ContentRepository } from './content/content.repository';
@@ -6,7 +9,9 @@ import { ObjectStoreService } from './content/object-store.service';
 import { SealService } from './content/seal.service';
 import { KeysModule } from './keys/keys.module';
 import { LicenceEventsController } from './licences/licence-events.controller';
+import { LicenceQueryService } from './licences/licence-query.service';
 import { LicenceRepository } from './licences/licence.repository';
+import { LicencesController } from './licences/licences.controller';
 import { LicencesService } from './licences/licences.service';
 import { CatalogFeedService } from './ownership/catalog-feed.service';
 import { OwnershipFeedConsumer } from './ownership/ownership-feed.consumer';
@@ -17,10 +22,17 @@ import { ReleaseService } from './release/release.service';
 import { TraceController } from './trace/trace.controller';
 import { TraceService } from './trace/trace.service';
 
-/** Sealing, licences, release and trace share the content and licence repositories. */
+/** Sealing, licences, release, audit and trace share the content and licence repositories. */
 @Module({
   imports: [KeysModule],
-  controllers: [ContentController, LicenceEventsController, ReleaseController, TraceController],
+  controllers: [
+    ContentController,
+    LicenceEventsController,
+    LicencesController,
+    ReleaseController,
+    AuditController,
+    TraceController,
+  ],
   providers: [
     ObjectStoreService,
     ContentRepository,
@@ -32,7 +44,10 @@ import { TraceService } from './trace/trace.service';
     OwnershipFeedConsumer,
     LicenceRepository,
     LicencesService,
+    LicenceQueryService,
     ReleaseService,
+    ReleaseAuditRepository,
+    AuditService,
     TraceService,
   ],
 })

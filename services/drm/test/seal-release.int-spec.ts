@@ -464,6 +464,182 @@ describe('drm: seal, keys and release against the real stack', () => {
     });
   });
 
+  describe('relisting between the quote and the confirmation', () => {
+    const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
+    const hex32 = () => `0x${randomBytes(32).toString('hex')}`;
+    // Legal terms A (v1, then again v3) and B (v2): the licence hash is over the legal terms only.
+    const termsA = hex32();
+    const termsB = hex32();
+    const contents = [randomBytes(700), randomBytes(900), randomBytes(1100)];
+    const listedAt = [minutesAgo(30), minutesAgo(20), minutesAgo(10)];
+    let resourceId: string;
+
+    /** Announces a listing the way catalog does and waits until drm has consumed it. */
+    async function list(
+      id: string,
+      listing: { version: number; terms: string; price: string; listedAt: string; components?: object[] } & (
+        { pricingModel: 'quota'; downloadQuota: number } | { pricingModel: 'time-limited'; accessDays: number }
+      ),
+    ): Promise<void> {
+      const { terms, components, ...rest } = listing;
+      const eventId = await publish(h, Topic.CatalogResourceListed, id, {
+        resourceId: id,
+        ownerOrgId: owner,
+        ownerAddress: randomWallet().address,
+        kind: components ? 'bundle' : 'dataset',
+        title: 'Harbour soundings',
+        contentRoot: hex32(),
+        token: randomWallet().address,
+        licenceTermsHash: terms,
+        payees: [{ orgId: owner, address: randomWallet().address, shareBps: 10000 }],
+        components: components ?? [],
+        ...rest,
+      });
+      await waitFor(
+        async () => (await h.pg.query(`SELECT 1 FROM drm.inbox WHERE event_id = $1`, [eventId])).rowCount === 1,
+        { what: `listing of version ${listing.version} to be consumed` },
+      );
+    }
+
+    async function licenceOf(orderId: string) {
+      const r = await h.pg.query<{ version: number; expires_at: Date | null; downloads_remaining: number | null }>(
+        `SELECT version, expires_at, downloads_remaining FROM drm.licence WHERE order_id = $1`,
+        [orderId],
+      );
+      return r.rows[0];
+    }
+
+    async function download(buyer: string, id: string, size: number): Promise<Buffer> {
+      const res = await call(h, wallet(buyer), 'GET', `/content/${id}/download`);
+      expect(res.status).toBe(200);
+      return Buffer.from(await res.arrayBuffer()).subarray(0, size);
+    }
+
+    beforeAll(async () => {
+      ({ resourceId } = await seal(h, owner, contents[0]));
+      await seal(h, owner, contents[1], { resourceId });
+      await seal(h, owner, contents[2], { resourceId });
+      await list(resourceId, {
+        version: 1,
+        terms: termsA,
+        price: '1000',
+        pricingModel: 'quota',
+        downloadQuota: 3,
+        listedAt: listedAt[0],
+      });
+      await list(resourceId, {
+        version: 2,
+        terms: termsB,
+        price: '2000',
+        pricingModel: 'time-limited',
+        accessDays: 7,
+        listedAt: listedAt[1],
+      });
+      await list(resourceId, {
+        version: 3,
+        terms: termsA,
+        price: '1000',
+        pricingModel: 'quota',
+        downloadQuota: 5,
+        listedAt: listedAt[2],
+      });
+    });
+
+    it("grants the quoted version 1 and its terms, not the newer listing's, and releases version 1", async () => {
+      const buyer = randomWallet();
+      // Quoted and mined while version 1 was on sale; confirmed only now, after two relistings.
+      const { orderId } = await purchase(h, resourceId, buyer.address, {
+        licenceHash: termsA,
+        amount: '1000',
+        blockTimestamp: minutesAgo(25),
+      });
+      expect(await licenceOf(orderId)).toEqual({ version: 1, expires_at: null, downloads_remaining: 3 });
+      expect((await download(buyer.address, resourceId, contents[0].length)).equals(contents[0])).toBe(true);
+      const [granted] = await outboxEvents(h, Topic.DrmLicenceGranted, orderId);
+      expect(granted).toMatchObject({ version: 1, licenceHash: termsA });
+    });
+
+    it('grants version 2 and its terms to a purchase carrying version 2’s licence hash', async () => {
+      const buyer = randomWallet();
+      const before = Date.now();
+      const { orderId } = await purchase(h, resourceId, buyer.address, { licenceHash: termsB, amount: '2000' });
+      const licence = await licenceOf(orderId);
+      expect(licence.version).toBe(2);
+      expect(licence.downloads_remaining).toBeNull();
+      const days = (licence.expires_at!.getTime() - before) / 86_400_000;
+      expect(days).toBeGreaterThan(6.99);
+      expect(days).toBeLessThan(7.01);
+      expect((await download(buyer.address, resourceId, contents[1].length)).equals(contents[1])).toBe(true);
+    });
+
+    it('tells versions with the same legal terms apart by the listing on sale when the purchase was mined', async () => {
+      const buyer = randomWallet();
+      const { orderId } = await purchase(h, resourceId, buyer.address, { licenceHash: termsA, amount: '1000' });
+      expect(await licenceOf(orderId)).toEqual({ version: 3, expires_at: null, downloads_remaining: 5 });
+      expect((await download(buyer.address, resourceId, contents[2].length)).equals(contents[2])).toBe(true);
+    });
+
+    it('keeps version 3 on sale and every version its terms when an older listing is delivered again', async () => {
+      await list(resourceId, {
+        version: 2,
+        terms: termsB,
+        price: '2000',
+        pricingModel: 'time-limited',
+        accessDays: 7,
+        listedAt: listedAt[1],
+      });
+      const current = await h.pg.query(`SELECT version FROM drm.resource_listing WHERE resource_id = $1`, [resourceId]);
+      expect(current.rows).toEqual([{ version: 3 }]);
+      const history = await h.pg.query(
+        `SELECT version, licence_terms_hash, price, access_days, download_quota, listed_at FROM drm.listing_version
+          WHERE resource_id = $1 ORDER BY version`,
+        [resourceId],
+      );
+      expect(history.rows).toEqual(
+        [
+          { version: 1, licence_terms_hash: termsA, price: '1000', access_days: null, download_quota: 3 },
+          { version: 2, licence_terms_hash: termsB, price: '2000', access_days: 7, download_quota: null },
+          { version: 3, licence_terms_hash: termsA, price: '1000', access_days: null, download_quota: 5 },
+        ].map((row, i) => ({ ...row, listed_at: new Date(listedAt[i]) })),
+      );
+    });
+
+    it("releases a bundle's components at the versions the bought bundle version pinned, not a later one's", async () => {
+      const bundleId = await announceResource(h, owner, { kind: 'bundle' });
+      const bundleTerms = hex32();
+      const component = (version: number) => ({ resourceId, version, ownerOrgId: owner, contentRoot: hex32() });
+      await list(bundleId, {
+        version: 1,
+        terms: bundleTerms,
+        price: '5000',
+        pricingModel: 'quota',
+        downloadQuota: 4,
+        listedAt: minutesAgo(8),
+        components: [component(1)],
+      });
+      await list(bundleId, {
+        version: 2,
+        terms: bundleTerms,
+        price: '6000',
+        pricingModel: 'quota',
+        downloadQuota: 4,
+        listedAt: minutesAgo(4),
+        components: [component(2)],
+      });
+      const early = randomWallet();
+      const { orderId } = await purchase(h, bundleId, early.address, {
+        licenceHash: bundleTerms,
+        amount: '5000',
+        blockTimestamp: minutesAgo(6),
+      });
+      expect((await licenceOf(orderId)).version).toBe(1);
+      expect((await download(early.address, resourceId, contents[0].length)).equals(contents[0])).toBe(true);
+      const late = randomWallet();
+      await purchase(h, bundleId, late.address, { licenceHash: bundleTerms, amount: '6000' });
+      expect((await download(late.address, resourceId, contents[1].length)).equals(contents[1])).toBe(true);
+    });
+  });
+
   it('keeps no plaintext data key in the database or the logs', async () => {
     expect(capturedKeys.length).toBeGreaterThanOrEqual(4);
     const tables = await h.pg.query<{ table_name: string }>(

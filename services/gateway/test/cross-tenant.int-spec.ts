@@ -99,6 +99,19 @@ const ORDER_INTRUDERS: Intruder[] = [
   { who: 'otherWallet', status: 404 },
 ];
 
+/** The buyer's licence for the settled order, found through the buyer's own list. */
+async function settledLicence(ctx: Ctx): Promise<Params> {
+  const res = await call(ctx.base, 'GET', '/v1/licences', { token: ctx.purchase.buyerToken });
+  expect(res.status).toBe(200);
+  const licence = (res.body.items as { id: string; orderId: string }[]).find(
+    (l) => l.orderId === ctx.purchase.settledOrderId.toLowerCase(),
+  );
+  if (!licence) {
+    throw new Error(`no licence listed for order ${ctx.purchase.settledOrderId}`);
+  }
+  return { id: licence.id };
+}
+
 const buyerAsks = (ctx: Ctx): Promise<Reply> =>
   call(ctx.base, 'POST', `/v1/orders/${ctx.purchase.settledOrderId}/refund-requests`, {
     token: ctx.purchase.buyerToken,
@@ -157,6 +170,17 @@ const CASES: Record<string, Case> = {
     kind: 'licence-gated',
     // The intruder's own key, so the refusal is about the licence and not a key/wallet mismatch.
     body: (ctx) => ({ publicKey: ctx.purchase.intruder.signingKey.publicKey }),
+  },
+  // A licence is read by its holder wallet, the licensed resource's owner org or an admin; org A owns nothing here.
+  'GET /v1/licences/{id}': {
+    kind: 'tenant',
+    setup: settledLicence,
+    probe: '/v1/licences/{id}',
+    owner: 'buyer',
+    intruders: [
+      { who: 'orgA', status: 404 },
+      { who: 'otherWallet', status: 404 },
+    ],
   },
   'GET /v1/orders/{orderId}': {
     kind: 'tenant',

@@ -118,8 +118,12 @@ export class ContentRepository {
     return rows[0] ? toRecord(rows[0]) : undefined;
   }
 
-  async byVersion(resourceId: string, version: number): Promise<ContentRecord | undefined> {
-    const rows = await this.dataSource.query<ContentRow[]>(
+  async byVersion(
+    resourceId: string,
+    version: number,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<ContentRecord | undefined> {
+    const rows = await manager.query<ContentRow[]>(
       `SELECT * FROM drm.content WHERE resource_id = $1 AND version = $2`,
       [resourceId, version],
     );

@@ -1,7 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { SqlParams } from '../pagination/sql-params';
+import type { LicenceScope } from './licence-visibility';
 
-export type LicenceStatus = 'active' | 'revoked';
+export const LICENCE_STATUSES = ['active', 'revoked'] as const;
+export type LicenceStatus = (typeof LICENCE_STATUSES)[number];
 
 export interface LicenceRecord {
   id: string;
@@ -31,6 +34,27 @@ interface LicenceRow {
   downloads_remaining: number | null;
   revoked_at: Date | null;
   revoke_reason: string | null;
+}
+
+/** Optional narrowing of a licence list; every field must match. */
+export interface LicenceFilter {
+  buyer?: string;
+  resourceId?: string;
+  status?: LicenceStatus;
+}
+
+/** The WHERE conditions limiting `l` (drm.licence) to what a scope may read. */
+function scopeConditions(scope: LicenceScope, params: SqlParams): string[] {
+  switch (scope.kind) {
+    case 'all':
+      return [];
+    case 'buyer':
+      return [`l.buyer = ${params.bind(scope.wallet)}`];
+    case 'owner':
+      return [
+        `l.resource_id IN (SELECT o.resource_id FROM drm.resource_owner o WHERE o.owner_org_id = ${params.bind(scope.orgId)})`,
+      ];
+  }
 }
 
 function toRecord(r: LicenceRow): LicenceRecord {
@@ -95,16 +119,63 @@ export class LicenceRepository {
 
   /**
    * Every licence a wallet holds for a resource, newest first: its own, and those of bundles containing it
-   * (with `version` set to the component version the bundle pinned).
+   * (with `version` set to the component version the licensed bundle version pinned; a later composition of the
+   * bundle is not what its earlier buyers bought).
    */
   async forBuyer(buyer: string, resourceId: string): Promise<LicenceRecord[]> {
     const rows = await this.dataSource.query<LicenceRow[]>(
       `SELECT l.*, COALESCE(b.component_version, l.version) AS version
          FROM drm.licence l
-         LEFT JOIN drm.bundle_component b ON b.bundle_id = l.resource_id AND b.component_id = $2
+         LEFT JOIN drm.bundle_component b
+           ON b.bundle_id = l.resource_id AND b.bundle_version = l.version AND b.component_id = $2
         WHERE l.buyer = $1 AND (l.resource_id = $2 OR b.component_id IS NOT NULL)
         ORDER BY l.granted_at DESC`,
       [buyer, resourceId],
+    );
+    return rows.map(toRecord);
+  }
+
+  /** The licence, if the scope may read it; others are answered exactly like a missing one. */
+  async findVisible(id: string, scope: LicenceScope): Promise<LicenceRecord | undefined> {
+    const params = new SqlParams();
+    const where = [`l.id = ${params.bind(id)}`, ...scopeConditions(scope, params)];
+    const rows = await this.dataSource.query<LicenceRow[]>(
+      `SELECT l.* FROM drm.licence l WHERE ${where.join(' AND ')}`,
+      params.values,
+    );
+    return rows[0] ? toRecord(rows[0]) : undefined;
+  }
+
+  /**
+   * Up to `limit` licences the scope may read, newest grant first, after the licence `after` (a previous page's
+   * last one) when given.
+   */
+  async page(
+    scope: LicenceScope,
+    filter: LicenceFilter,
+    after: string | undefined,
+    limit: number,
+  ): Promise<LicenceRecord[]> {
+    const params = new SqlParams();
+    const where = scopeConditions(scope, params);
+    if (filter.buyer !== undefined) {
+      where.push(`l.buyer = ${params.bind(filter.buyer)}`);
+    }
+    if (filter.resourceId !== undefined) {
+      where.push(`l.resource_id = ${params.bind(filter.resourceId)}`);
+    }
+    if (filter.status !== undefined) {
+      where.push(`l.status = ${params.bind(filter.status)}`);
+    }
+    if (after !== undefined) {
+      where.push(
+        `(l.granted_at, l.id) < (SELECT a.granted_at, a.id FROM drm.licence a WHERE a.id = ${params.bind(after)})`,
+      );
+    }
+    const rows = await this.dataSource.query<LicenceRow[]>(
+      `SELECT l.* FROM drm.licence l ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+        ORDER BY l.granted_at DESC, l.id DESC LIMIT ${params.bind(limit)}`,
+      params.values,
     );
     return rows.map(toRecord);
   }

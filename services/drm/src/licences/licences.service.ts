@@ -6,11 +6,31 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { ContentRepository } from '../content/content.repository';
 import { type LicenceRecord, LicenceRepository } from './licence.repository';
+import { type ListedVersion, quotedListing } from './quoted-listing';
 
 const CONSUMER = 'drm.licences';
 const DAY_MS = 86_400_000;
 
 type RevokeReason = PayloadOf<Topic.DrmLicenceRevoked>['reason'];
+
+interface ListingVersionRow {
+  version: number;
+  /** numeric(78,0) comes back as a decimal string. */
+  price: string | null;
+  access_days: number | null;
+  download_quota: number | null;
+  listed_at: Date;
+}
+
+function toListedVersion(r: ListingVersionRow): ListedVersion {
+  return {
+    version: r.version,
+    price: r.price === null ? null : BigInt(r.price),
+    accessDays: r.access_days,
+    downloadQuota: r.download_quota,
+    listedAt: r.listed_at,
+  };
+}
 
 /** Licences follow the chain: a confirmed purchase grants one, a reorg or refund revokes it. */
 @Injectable()
@@ -36,7 +56,10 @@ export class LicencesService {
     await this.inbox.handleOnce(CONSUMER, eventId, (manager) => this.revoke(manager, e.orderId, 'refunded'));
   }
 
-  /** Read model of listings: which version is on sale and under which terms hash. */
+  /**
+   * Read model of listings: which version is on sale now (`resource_listing`), and every version ever listed with
+   * its terms and, for a bundle, its components, which a licence takes from the version its quote was for.
+   */
   async onResourceListed(eventId: string, e: PayloadOf<Topic.CatalogResourceListed>): Promise<void> {
     await this.inbox.handleOnce(CONSUMER, eventId, async (manager) => {
       await manager.query(
@@ -57,39 +80,50 @@ export class LicencesService {
           e.downloadQuota ?? null,
         ],
       );
-      // A relisting replaces the bundle's composition; stale listings (older listedAt) change nothing.
-      const stale = await manager.query<{ stale: boolean }[]>(
-        `SELECT listed_at > $2::timestamptz AS stale FROM drm.resource_listing WHERE resource_id = $1`,
-        [e.resourceId, e.listedAt],
+      // A listed version never changes in catalog, so a late, stale or repeated event for it changes no terms.
+      // A version relisted after a delisting keeps its first listedAt: it has been on sale since then.
+      await manager.query(
+        `INSERT INTO drm.listing_version
+           (resource_id, version, licence_terms_hash, price, access_days, download_quota, listed_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
+         ON CONFLICT (resource_id, version) DO UPDATE SET
+           listed_at = LEAST(drm.listing_version.listed_at, EXCLUDED.listed_at),
+           price = COALESCE(drm.listing_version.price, EXCLUDED.price)`,
+        [
+          e.resourceId,
+          e.version,
+          e.licenceTermsHash.toLowerCase(),
+          e.price,
+          e.accessDays ?? null,
+          e.downloadQuota ?? null,
+          e.listedAt,
+        ],
       );
-      if (stale[0]?.stale) {
-        return;
-      }
-      await manager.query(`DELETE FROM drm.bundle_component WHERE bundle_id = $1`, [e.resourceId]);
       for (const component of e.components) {
         await manager.query(
-          `INSERT INTO drm.bundle_component (bundle_id, component_id, component_version) VALUES ($1, $2, $3)`,
-          [e.resourceId, component.resourceId, component.version],
+          `INSERT INTO drm.bundle_component (bundle_id, bundle_version, component_id, component_version)
+           VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
+          [e.resourceId, e.version, component.resourceId, component.version],
         );
       }
     });
   }
 
   private async grant(manager: EntityManager, e: PayloadOf<Topic.ChainPurchaseConfirmed>): Promise<void> {
-    const listing = await manager.query<
-      { version: number; access_days: number | null; download_quota: number | null }[]
-    >(`SELECT version, access_days, download_quota FROM drm.resource_listing WHERE resource_id = $1`, [e.resourceId]);
-    const content = await this.contents.latest(e.resourceId, manager);
+    const listing = await this.listingFor(manager, e);
+    const content = listing
+      ? await this.contents.byVersion(e.resourceId, listing.version, manager)
+      : await this.contents.latest(e.resourceId, manager);
     const grantedAt = new Date();
     // The catalog listing's pricing terms (time-limited / quota) win; terms recorded at seal time are the
     // fallback for content sold before its listing reached drm. A licence with neither is perpetual.
-    const accessDays = listing[0]?.access_days ?? content?.accessDays ?? null;
-    const downloadQuota = listing[0]?.download_quota ?? content?.maxDownloads ?? null;
+    const accessDays = listing?.accessDays ?? content?.accessDays ?? null;
+    const downloadQuota = listing?.downloadQuota ?? content?.maxDownloads ?? null;
     const licence: LicenceRecord = {
       id: randomUUID(),
       orderId: e.orderId.toLowerCase(),
       resourceId: e.resourceId,
-      version: listing[0]?.version ?? content?.version ?? 1,
+      version: listing?.version ?? content?.version ?? 1,
       buyer: getAddress(e.buyer),
       licenceHash: e.licenceHash.toLowerCase(),
       status: 'active',
@@ -116,6 +150,34 @@ export class LicencesService {
       { licenceId: licence.id, orderId: licence.orderId, resourceId: licence.resourceId },
       'licence granted',
     );
+  }
+
+  /**
+   * The listed version the purchase paid for: the one carrying the quote's licence hash (see `quotedListing`), else
+   * the version on sale now, for purchases whose listing drm has not recorded.
+   */
+  private async listingFor(
+    manager: EntityManager,
+    e: PayloadOf<Topic.ChainPurchaseConfirmed>,
+  ): Promise<ListedVersion | undefined> {
+    const rows = await manager.query<ListingVersionRow[]>(
+      `SELECT version, price, access_days, download_quota, listed_at FROM drm.listing_version
+        WHERE resource_id = $1 AND licence_terms_hash = $2`,
+      [e.resourceId, e.licenceHash.toLowerCase()],
+    );
+    const quoted = quotedListing(rows.map(toListedVersion), {
+      amount: BigInt(e.amount),
+      minedAt: new Date(e.blockTimestamp),
+    });
+    if (quoted) {
+      return quoted;
+    }
+    const current = await manager.query<ListingVersionRow[]>(
+      `SELECT version, NULL AS price, access_days, download_quota, listed_at FROM drm.resource_listing
+        WHERE resource_id = $1`,
+      [e.resourceId],
+    );
+    return current[0] ? toListedVersion(current[0]) : undefined;
   }
 
   private async revoke(manager: EntityManager, orderId: string, reason: RevokeReason): Promise<void> {

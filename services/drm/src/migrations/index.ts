@@ -4,6 +4,8 @@ import { ListingTerms1795580000000 } from './1795580000000-listing-terms';
 import { BundleComponents1795590000000 } from './1795590000000-bundle-components';
 import { OutboxTuning1795600000000 } from './1795600000000-outbox-tuning';
 import { ResourceOwners1795610000000 } from './1795610000000-resource-owners';
+import { ReadApiIndexes1795640000000 } from './1795640000000-read-api-indexes';
+import { ListingHistory1795650000000 } from './1795650000000-listing-history';
 
 /** Every migration of the drm service, oldest first. Append new ones at the end. */
 export const migrations = [
@@ -13,4 +15,6 @@ export const migrations = [
   BundleComponents1795590000000,
   OutboxTuning1795600000000,
   ResourceOwners1795610000000,
+  ReadApiIndexes1795640000000,
+  ListingHistory1795650000000,
 ];

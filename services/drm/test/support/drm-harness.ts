@@ -146,11 +146,19 @@ export function randomWallet(): Wallet {
 
 const hex32 = () => `0x${randomBytes(32).toString('hex')}`;
 
+/** What the chain recorded of a purchase's quote; random (matching no listing) unless given. */
+export interface PaidTerms {
+  licenceHash?: string;
+  amount?: string;
+  blockTimestamp?: string;
+}
+
 /** Publishes a confirmed purchase the way the chain indexer's relay would, and waits for the licence. */
 export async function purchase(
   h: Harness,
   resourceId: string,
   buyer: string,
+  paid: PaidTerms = {},
 ): Promise<{ orderId: string; licenceId: string; event: object; eventId: string }> {
   const orderId = hex32();
   const value = {
@@ -159,15 +167,15 @@ export async function purchase(
     blockHash: hex32(),
     blockNumber: '12',
     logIndex: 0,
-    blockTimestamp: new Date().toISOString(),
+    blockTimestamp: paid.blockTimestamp ?? new Date().toISOString(),
     orderId,
     resourceId,
     buyer,
     payee: randomWallet().address,
     token: randomWallet().address,
-    amount: '1000',
+    amount: paid.amount ?? '1000',
     fee: '10',
-    licenceHash: hex32(),
+    licenceHash: paid.licenceHash ?? hex32(),
     confirmations: 3,
   };
   const eventId = await publish(h, Topic.ChainPurchaseConfirmed, orderId, value);

@@ -1,3 +1,5 @@
+import type { Principal } from '@tessera/auth';
+import { internalHeaders } from './auth';
 import type { RunningService } from './service-process';
 
 /** `/health` is 200 and names each dependency as up. */
@@ -25,4 +27,25 @@ export async function expectStandardEndpoints(service: RunningService): Promise<
   expect(missing.headers.get('content-type')).toMatch(/^application\/problem\+json/);
   expect(missing.headers.get('x-request-id')).toBe('it-probe-1');
   expect(await missing.json()).toMatchObject({ status: 404, requestId: 'it-probe-1' });
+}
+
+/**
+ * A direct call to a protected route of `service` without the gateway's internal token is refused with 401,
+ * and the same call carrying a token for `principal` succeeds: the refusal comes from the token check, not
+ * from a route that does not exist.
+ */
+export async function expectInternalTokenRequired(
+  service: RunningService,
+  path: string,
+  principal: Principal,
+): Promise<void> {
+  const bare = await fetch(`${service.url}${path}`);
+  expect(bare.status).toBe(401);
+  expect(bare.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  const problem = (await bare.json()) as Record<string, unknown>;
+  expect(problem).toMatchObject({ status: 401, code: 'UNAUTHENTICATED' });
+  expect(problem.detail).toMatch(/No internal token/);
+
+  const authorised = await fetch(`${service.url}${path}`, { headers: await internalHeaders(service.name, principal) });
+  expect(authorised.status).toBe(200);
 }

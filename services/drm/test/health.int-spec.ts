@@ -1,4 +1,9 @@
-import { expectHealthy, expectStandardEndpoints } from '../../../test/support/health-expectations';
+import { admin } from '../../../test/support/auth';
+import {
+  expectHealthy,
+  expectInternalTokenRequired,
+  expectStandardEndpoints,
+} from '../../../test/support/health-expectations';
 import { type RunningService, startService, stackCtl, waitFor } from '../../../test/support/service-process';
 
 // The project-level testTimeout in jest.config.js is not applied per project; set it here.
@@ -23,6 +28,10 @@ describe('drm service health', () => {
 
   it('serves its OpenAPI document, metrics and problem+json errors with request ids', async () => {
     await expectStandardEndpoints(service);
+  });
+
+  it('refuses a direct call without the internal token with 401 problem+json, and serves one with it', async () => {
+    await expectInternalTokenRequired(service, '/keys', admin());
   });
 
   it('answers 503 naming s3 while s3 is stopped, and 200 again once it is back', async () => {

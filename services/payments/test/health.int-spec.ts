@@ -1,4 +1,10 @@
-import { expectHealthy, expectStandardEndpoints } from '../../../test/support/health-expectations';
+import { randomUUID } from 'node:crypto';
+import { partner } from '../../../test/support/auth';
+import {
+  expectHealthy,
+  expectInternalTokenRequired,
+  expectStandardEndpoints,
+} from '../../../test/support/health-expectations';
 import { type RunningService, startService } from '../../../test/support/service-process';
 
 // The project-level testTimeout in jest.config.js is not applied per project; set it here.
@@ -23,6 +29,10 @@ describe('payments service health', () => {
 
   it('serves its OpenAPI document, metrics and problem+json errors with request ids', async () => {
     await expectStandardEndpoints(service);
+  });
+
+  it('refuses a direct call without the internal token with 401 problem+json, and serves one with it', async () => {
+    await expectInternalTokenRequired(service, '/orders', partner(randomUUID()));
   });
 
   it('shuts down promptly on SIGTERM', async () => {

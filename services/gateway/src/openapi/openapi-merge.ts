@@ -129,8 +129,14 @@ const PROBLEM_SCHEMA: Json = {
         required: ['field', 'message'],
         properties: { field: { type: 'string' }, message: { type: 'string' } },
       },
+      // Empty, as on the 401 the other examples describe; a 400 names each failing field here.
+      examples: [[]],
     },
-    requestId: { type: 'string', description: 'Echo of x-request-id; quote it when reporting a problem' },
+    requestId: {
+      type: 'string',
+      description: 'Echo of x-request-id; quote it when reporting a problem',
+      examples: ['7c3e1a9b-2d4f-4b6a-8e0c-5f1a3b7d9e2c'],
+    },
   },
 };
 

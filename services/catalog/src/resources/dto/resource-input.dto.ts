@@ -23,36 +23,57 @@ const MEDIA_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,63}\/[a-z0-9][a-z0-9!#$&^_.+-]{
 
 /** Machine-readable licence; its RFC 8785 canonical keccak256 hash goes into every quote. */
 export class LicenceTermsDto {
-  /** The buyer may use the resource in commercial products. */
+  /**
+   * The buyer may use the resource in commercial products.
+   * @example true
+   */
   @IsBoolean()
   commercialUse!: boolean;
 
-  /** The buyer may create and use derivative works (fine-tunes, transformed datasets). */
+  /**
+   * The buyer may create and use derivative works (fine-tunes, transformed datasets).
+   * @example true
+   */
   @IsBoolean()
   derivatives!: boolean;
 
-  /** The buyer may redistribute the content itself. */
+  /**
+   * The buyer may redistribute the content itself.
+   * @example false
+   */
   @IsBoolean()
   redistribution!: boolean;
 
-  /** Use must credit the owner. */
+  /**
+   * Use must credit the owner.
+   * @example true
+   */
   @IsBoolean()
   attribution!: boolean;
 
-  /** Most seats (people or machines) that may use one licence. */
+  /**
+   * Most seats (people or machines) that may use one licence.
+   * @example 5
+   */
   @Optional()
   @IsInt()
   @Min(1)
   maxSeats?: number;
 
-  /** ISO 3166-1 alpha-2 codes where use is allowed; absent means worldwide. */
+  /**
+   * ISO 3166-1 alpha-2 codes where use is allowed; absent means worldwide.
+   * @example ["DE", "FR", "NL"]
+   */
   @Optional()
   @IsArray()
   @ArrayMaxSize(250)
   @Matches(/^[A-Z]{2}$/, { each: true })
   territories?: string[];
 
-  /** Extra terms in plain language. */
+  /**
+   * Extra terms in plain language.
+   * @example "No use for biometric identification."
+   */
   @Optional()
   @IsString()
   @Length(1, 5000)
@@ -60,7 +81,7 @@ export class LicenceTermsDto {
 }
 
 export class PricingDto {
-  @ApiProperty({ enum: PricingModel, enumName: 'PricingModel' })
+  @ApiProperty({ enum: PricingModel, enumName: 'PricingModel', example: PricingModel.TimeLimited })
   @IsEnum(PricingModel)
   model!: PricingModel;
 
@@ -68,14 +89,20 @@ export class PricingDto {
   @IsBigIntString()
   price!: string;
 
-  /** Days of access after purchase; required for, and only for, time-limited pricing. */
+  /**
+   * Days of access after purchase; required for, and only for, time-limited pricing.
+   * @example 90
+   */
   @ValidateIf((p: PricingDto) => p.model === PricingModel.TimeLimited || p.accessDays !== undefined)
   @IsInt()
   @Min(1)
   @Max(36_500)
   accessDays?: number;
 
-  /** Downloads included; required for, and only for, quota pricing. */
+  /**
+   * Downloads included; required for, and only for, quota pricing.
+   * @example 10
+   */
   @ValidateIf((p: PricingDto) => p.model === PricingModel.Quota || p.downloadQuota !== undefined)
   @IsInt()
   @Min(1)
@@ -84,17 +111,26 @@ export class PricingDto {
 }
 
 export class BundleComponentInputDto {
-  /** A listed resource to include; its currently listed version is pinned. */
+  /**
+   * A listed resource to include; its currently listed version is pinned.
+   * @example "8e7f6a5b-4c3d-4e2f-9a1b-0c9d8e7f6a5b"
+   */
   @ValidateUUID()
   resourceId!: string;
 }
 
 export class PayeeShareDto {
-  /** An org owning the bundle or one of its components. */
+  /**
+   * An org owning the bundle or one of its components.
+   * @example "6f1c9a1e-8a8c-4b1e-9a53-0d3f2f9b6a10"
+   */
   @ValidateUUID()
   orgId!: string;
 
-  /** Basis points of the proceeds; all shares sum to 10000. */
+  /**
+   * Basis points of the proceeds; all shares sum to 10000.
+   * @example 6000
+   */
   @IsInt()
   @Min(1)
   @Max(10_000)
@@ -103,12 +139,16 @@ export class PayeeShareDto {
 
 /** Fields a create and an edit share, all optional. */
 class ResourceFieldsDto {
+  /** @example "1.2 million anonymised EU supermarket receipts from 2025, one row per line item." */
   @Optional()
   @IsString()
   @Length(0, 10_000)
   description?: string;
 
-  /** Lower-case tags (letters, digits, `+ . -`), at most 20. */
+  /**
+   * Lower-case tags (letters, digits, `+ . -`), at most 20.
+   * @example ["retail", "receipts", "eu"]
+   */
   @Optional()
   @IsArray()
   @ArrayMaxSize(20)
@@ -116,13 +156,19 @@ class ResourceFieldsDto {
   @Matches(TAG, { each: true, message: 'each tag must be lower-case letters, digits, + . or -, up to 50 characters' })
   tags?: string[];
 
-  /** Bundles only: the listed resources it combines (2 to 50, no repeats). */
+  /**
+   * Bundles only: the listed resources it combines (2 to 50, no repeats).
+   * @example [{"resourceId": "8e7f6a5b-4c3d-4e2f-9a1b-0c9d8e7f6a5b"}, {"resourceId": "4f3e2d1c-0b9a-4876-9543-210fedcba987"}]
+   */
   @ValidateNestedType(() => BundleComponentInputDto, { each: true, optional: true })
   @ArrayMinSize(2)
   @ArrayMaxSize(50)
   components?: BundleComponentInputDto[];
 
-  /** Bundles only: revenue shares per org, in basis points summing to 10000. */
+  /**
+   * Bundles only: revenue shares per org, in basis points summing to 10000.
+   * @example [{"orgId": "6f1c9a1e-8a8c-4b1e-9a53-0d3f2f9b6a10", "shareBps": 6000}, {"orgId": "a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d", "shareBps": 4000}]
+   */
   @ValidateNestedType(() => PayeeShareDto, { each: true, optional: true })
   @ArrayMinSize(1)
   @ArrayMaxSize(50)
@@ -130,15 +176,19 @@ class ResourceFieldsDto {
 }
 
 export class CreateResourceDto extends ResourceFieldsDto {
-  @ApiProperty({ enum: ResourceKind, enumName: 'ResourceKind' })
+  @ApiProperty({ enum: ResourceKind, enumName: 'ResourceKind', example: ResourceKind.Dataset })
   @IsEnum(ResourceKind)
   kind!: ResourceKind;
 
+  /** @example "EU retail receipts 2025" */
   @IsString()
   @Length(1, 200)
   name!: string;
 
-  /** Kind-specific metadata, validated against the kind's JSON Schema. */
+  /**
+   * Kind-specific metadata, validated against the kind's JSON Schema.
+   * @example {"format": "csv", "rows": 1200000, "columns": 14, "language": "en"}
+   */
   @IsObject()
   metadata!: Record<string, unknown>;
 
@@ -148,7 +198,10 @@ export class CreateResourceDto extends ResourceFieldsDto {
   @ValidateNestedType(() => PricingDto)
   pricing!: PricingDto;
 
-  /** Media type of the content to be sealed by drm (not used for bundles). */
+  /**
+   * Media type of the content to be sealed by drm (not used for bundles).
+   * @example "text/csv"
+   */
   @ValidateIf((r: CreateResourceDto) => r.kind !== ResourceKind.Bundle || r.mediaType !== undefined)
   @Matches(MEDIA_TYPE, { message: 'mediaType must look like type/subtype' })
   mediaType?: string;
@@ -156,12 +209,16 @@ export class CreateResourceDto extends ResourceFieldsDto {
 
 /** An edit. On a listed resource it creates a new version; earlier versions never change. */
 export class UpdateResourceDto extends ResourceFieldsDto {
+  /** @example "EU retail receipts 2025 (v2, deduplicated)" */
   @Optional()
   @IsString()
   @Length(1, 200)
   name?: string;
 
-  /** Kind-specific metadata, validated against the kind's JSON Schema. */
+  /**
+   * Kind-specific metadata, validated against the kind's JSON Schema.
+   * @example {"format": "csv", "rows": 1185000, "columns": 14, "language": "en"}
+   */
   @Optional()
   @IsObject()
   metadata?: Record<string, unknown>;
@@ -174,13 +231,19 @@ export class UpdateResourceDto extends ResourceFieldsDto {
 }
 
 export class NewVersionDto {
-  /** Media type of the new content, which drm will seal as the next version. */
+  /**
+   * Media type of the new content, which drm will seal as the next version.
+   * @example "text/csv"
+   */
   @Matches(MEDIA_TYPE, { message: 'mediaType must look like type/subtype' })
   mediaType!: string;
 }
 
 export class DelistResourceDto {
-  /** Why it is withdrawn (shown to nobody but the owner and in the delisted event). */
+  /**
+   * Why it is withdrawn (shown to nobody but the owner and in the delisted event).
+   * @example "Superseded by the 2026 edition"
+   */
   @Optional()
   @IsString()
   @Length(1, 500)

@@ -105,55 +105,73 @@ export class SimilarQueryDto {
 }
 
 export class SearchItemDto {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: '3d2e8c1a-7b4f-4a6e-9c5d-1f0b2a3c4d5e' })
   id!: string;
 
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: '6f1c9a1e-8a8c-4b1e-9a53-0d3f2f9b6a10' })
   ownerOrgId!: string;
 
-  @ApiProperty({ enum: ResourceKind, enumName: 'ResourceKind' })
+  @ApiProperty({ enum: ResourceKind, enumName: 'ResourceKind', example: ResourceKind.Dataset })
   kind!: ResourceKind;
 
+  /** @example "EU retail receipts 2025" */
   name!: string;
 
+  /** @example "1.2 million anonymised EU supermarket receipts from 2025, one row per line item." */
   description!: string;
 
+  /** @example ["retail", "receipts", "eu"] */
   tags!: string[];
 
-  @ApiProperty({ enum: PricingModel, enumName: 'PricingModel' })
+  @ApiProperty({ enum: PricingModel, enumName: 'PricingModel', example: PricingModel.TimeLimited })
   pricingModel!: PricingModel;
 
   /** Token base units, decimal string. */
-  @ApiProperty({ type: String })
+  @ApiProperty({ type: String, example: '25000000000000000000' })
   price!: string;
 
-  /** The version on sale. */
+  /**
+   * The version on sale.
+   * @example 1
+   */
   version!: number;
 
+  /** @example "2026-11-02T14:32:40.000Z" */
   listedAt!: string;
 
-  /** Relevance (relevance sort) or estimated Jaccard similarity (similar resources). */
+  /**
+   * Relevance (relevance sort) or estimated Jaccard similarity (similar resources).
+   * @example 0.82
+   */
   score?: number;
 }
 
 export class FacetCountDto {
+  /** @example "dataset" */
   value!: string;
 
+  /** @example 42 */
   count!: number;
 }
 
 export class SearchFacetsDto {
+  /** @example [{"value": "dataset", "count": 42}, {"value": "model", "count": 17}] */
   kind!: FacetCountDto[];
 
+  /** @example [{"value": "fixed", "count": 38}, {"value": "time-limited", "count": 21}] */
   pricingModel!: FacetCountDto[];
 
-  /** The 20 most frequent tags among the matches. */
+  /**
+   * The 20 most frequent tags among the matches.
+   * @example [{"value": "retail", "count": 12}, {"value": "eu", "count": 9}]
+   */
   tags!: FacetCountDto[];
 
   /**
    * False: exact counts (a catalog of up to 5,000 resources, or up to 1,000 matches). True: the query
    * matched more, and the counts are estimated from a random sample of about 2,000 catalog rows (a value
    * too rare to show up in the sample is absent).
+   * @example false
    */
   estimated!: boolean;
 }
@@ -161,7 +179,10 @@ export class SearchFacetsDto {
 export class SearchResponseDto {
   items!: SearchItemDto[];
 
-  /** Pass as `cursor` for the next page; null on the last page. */
+  /**
+   * Pass as `cursor` for the next page; null on the last page.
+   * @example "WyJuZXdlc3QiLCIyMDI2LTExLTAyVDE0OjMyOjQwLjAwMFoiLCIzZDJlOGMxYS03YjRmLTRhNmUtOWM1ZC0xZjBiMmEzYzRkNWUiXQ"
+   */
   nextCursor!: string | null;
 
   /** Counts over every match (not just this page); absent when `facets=false`. */

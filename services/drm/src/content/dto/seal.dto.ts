@@ -31,16 +31,29 @@ export class SealQueryDto {
 }
 
 export class SealResponseDto {
+  /** @example "0c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f" */
   contentId!: string;
+  /** @example "4f3e2d1c-0b9a-4876-9543-210fedcba987" */
   resourceId!: string;
+  /** @example 1 */
   version!: number;
+  /** @example "image/png" */
   mediaType!: string;
-  /** 0x-prefixed SHA-256 Merkle root over plaintext segments. */
+  /**
+   * 0x-prefixed SHA-256 Merkle root over plaintext segments.
+   * @example "0x3c12da4df3bdb26e1f2e535e04e628207f2d233eb6ac163b09014d43f9e2baa2"
+   */
   contentRoot!: string;
+  /** @example 2457600 */
   plaintextSize!: number;
+  /** @example 2457800 */
   ciphertextSize!: number;
+  /** @example 262144 */
   segmentSize!: number;
+  /** @example 3 */
   kekVersion!: number;
+  /** @example "phash1:c3e1f0d8b4a29657:1280x960" */
   sketch!: string;
+  /** @example "2026-11-02T14:31:05.000Z" */
   sealedAt!: string;
 }

@@ -23,18 +23,27 @@ export class CreateApiKeyDto {
 }
 
 export class ApiKeyResponseDto {
+  /** @example "2b9d4c7e-1f3a-4e8b-a6c5-7d0e9f1a2b3c" */
   id!: string;
+  /** @example "6f1c9a1e-8a8c-4b1e-9a53-0d3f2f9b6a10" */
   orgId!: string;
+  /** @example "ci-uploader" */
   name!: string;
   /**
    * Public part of the key, safe to log.
    * @example "3f9a0c1b2d4e5f60"
    */
   prefix!: string;
-  @ApiProperty({ enum: GRANTABLE_SCOPES, isArray: true })
+  @ApiProperty({ enum: GRANTABLE_SCOPES, isArray: true, example: ['catalog:read', 'catalog:write'] })
   scopes!: GrantableScope[];
+  /** @example "2026-11-02T14:30:00.000Z" */
   createdAt!: Date;
+  /**
+   * Null while the key is active.
+   * @example "2026-11-20T08:00:00.000Z"
+   */
   revokedAt!: Date | null;
+  /** @example "2026-11-03T09:12:45.000Z" */
   lastUsedAt!: Date | null;
 }
 

@@ -17,6 +17,7 @@ export class OrgResponseDto {
   id!: string;
   /** @example "Acme Research" */
   name!: string;
+  /** @example "2026-11-02T14:30:00.000Z" */
   createdAt!: Date;
 }
 

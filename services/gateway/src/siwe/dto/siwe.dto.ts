@@ -6,6 +6,7 @@ export class SiweNonceResponseDto {
    * @example "k7V3uQp1Zr8xYw2N"
    */
   nonce!: string;
+  /** @example "2026-11-02T14:35:00.000Z" */
   expiresAt!: Date;
 }
 
@@ -20,7 +21,7 @@ export class SiweVerifyDto {
 
   /**
    * The wallet's personal_sign signature of the message.
-   * @example "0x5d1c...1b"
+   * @example "0x262416f058d8a89362de0e549b5b38a229ddcac61b13d4e09986ca9a6f986d4c98e810e736caabc2b5efd4403bf57b5c8f9a68ce70912e1b3dfb5feccfcab4a11b"
    */
   @IsString()
   @MaxLength(2048)
@@ -29,8 +30,12 @@ export class SiweVerifyDto {
 }
 
 export class SiweSessionResponseDto {
-  /** Send as `Authorization: Bearer <token>`. Valid for at most 15 minutes. */
+  /**
+   * Send as `Authorization: Bearer <token>`. Valid for at most 15 minutes.
+   * @example "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIweGYzOUZkNmU1MWFhZDg4RjZGNGNlNmFCODgyNzI3OWNmZkZiOTIyNjYiLCJpYXQiOjE3OTM3MTM4MDAsImV4cCI6MTc5MzcxNDcwMH0.Jr9yQm3kV1bL8cXh2T0aPzW5nE4uG7sD6fR1iK3oM8Y"
+   */
   token!: string;
+  /** @example "2026-11-02T14:45:00.000Z" */
   expiresAt!: Date;
   /**
    * The signed-in wallet, EIP-55 checksummed.

@@ -2,7 +2,14 @@ import { Topic } from '@tessera/events';
 import { admin, internalHeaders } from '../../../test/support/auth';
 import type { RunningService } from '../../../test/support/service-process';
 import { type Anvil, ChainWorld, type Purchase, startAnvil } from './support/chain-world';
-import { EventCollector, cleanChain, inChainOrder, indexerEnv, startIndexer } from './support/events';
+import {
+  EventCollector,
+  cleanChain,
+  confirmationsInOutboxOrder,
+  inChainOrder,
+  indexerEnv,
+  startIndexer,
+} from './support/events';
 
 describe('chain-indexer: backfill and follow', () => {
   let anvil: Anvil;
@@ -60,6 +67,20 @@ describe('chain-indexer: backfill and follow', () => {
         const seq = confirmed.filter((e) => e.value.resourceId === resource && e.partition === partition);
         expect(inChainOrder(seq)).toBe(true);
       }
+    }
+    // Across partitions too: the indexer hands each resource's confirmations over in chain order.
+    const written = await confirmationsInOutboxOrder(anvil.chainId);
+    expect(written).toHaveLength(500);
+    for (const resource of world.resources) {
+      const seq = written.filter((w) => w.resourceId === resource);
+      expect(seq.length).toBeGreaterThan(0);
+      const ordered = seq.every(
+        (w, i) =>
+          i === 0 ||
+          seq[i - 1].blockNumber < w.blockNumber ||
+          (seq[i - 1].blockNumber === w.blockNumber && seq[i - 1].logIndex < w.logIndex),
+      );
+      expect(ordered).toBe(true);
     }
     expect(events.unique(Topic.ChainPurchaseObserved)).toHaveLength(500);
     const anchored = events.unique(Topic.ChainResourceAnchored);

@@ -551,8 +551,17 @@ export class MarketplaceStory {
       Object.fromEntries((['a', 'b', 'c'] as const).map((k) => [k, byAccount.get(lower(orgs[k].payout.address))])),
       { a: expected.a.toString(), b: expected.b.toString(), c: expected.c.toString() },
     );
+    const feeRecipient = this.deployment.roles.feeRecipient;
+    const buyerBefore = await this.token.balanceOf(this.buyer.address);
+    const feeBefore = await this.creditOf(feeRecipient);
     const txHash = await this.buyWithPermit(q);
     await this.waitSettled(q.quote.orderId, txHash);
+    assert.equal(
+      await this.token.balanceOf(this.buyer.address),
+      buyerBefore - BUNDLE_PRICE,
+      'the buyer paid the total',
+    );
+    assert.equal(await this.creditOf(feeRecipient), feeBefore + TSR('0.25'), 'the platform was credited its fee');
 
     // The bundle's licence releases each component, at the version the bundle pinned, to its buyer.
     for (const component of [model, fromB, fromC]) {

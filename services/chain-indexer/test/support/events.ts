@@ -105,6 +105,28 @@ export async function checkpointOf(chainId: number): Promise<number | null> {
   }
 }
 
+/**
+ * The confirmations the indexer wrote to its outbox for a chain, in the order it wrote them (the relay publishes in
+ * that order): what a consumer reading every partition would get if it merged them by publication.
+ */
+export async function confirmationsInOutboxOrder(
+  chainId: number,
+): Promise<{ resourceId: string; blockNumber: number; logIndex: number }[]> {
+  const client = new Client({ connectionString: process.env.DATABASE_URL });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ resource_id: string; block_number: string; log_index: number }>(
+      `SELECT payload->>'resourceId' AS resource_id, payload->>'blockNumber' AS block_number,
+              (payload->>'logIndex')::int AS log_index
+         FROM indexer.outbox WHERE topic = $1 AND (payload->>'chainId')::int = $2 ORDER BY seq`,
+      [Topic.ChainPurchaseConfirmed, chainId],
+    );
+    return rows.map((r) => ({ resourceId: r.resource_id, blockNumber: Number(r.block_number), logIndex: r.log_index }));
+  } finally {
+    await client.end();
+  }
+}
+
 /** Removes a suite's rows (its chain id is unique to the suite). */
 export async function cleanChain(chainId: number): Promise<void> {
   const client = new Client({ connectionString: process.env.DATABASE_URL });

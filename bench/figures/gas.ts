@@ -9,7 +9,13 @@ export const gasBench: Bench = {
   figures: ['gas_purchase', 'gas_bundle'],
   budgetMs: 45_000,
   async run({ env }) {
-    const provider = new JsonRpcProvider(env.RPC_URL, undefined, { staticNetwork: true, pollingInterval: 100 });
+    // No block-number cache: on an automining chain a receipt read against a cached (older) head counts 0
+    // confirmations, and `wait()` then waits for a block that nothing will mine.
+    const provider = new JsonRpcProvider(env.RPC_URL, undefined, {
+      staticNetwork: true,
+      pollingInterval: 100,
+      cacheTimeout: -1,
+    });
     try {
       const gas = await measurePurchaseGas(provider);
       // Gas is deterministic for a given contract and storage state: one run is the figure, no spread.

@@ -76,6 +76,9 @@ export async function buy(client: GatewayClient, out: Output, resourceId: string
   const provider = new JsonRpcProvider(opts.rpcUrl, quote.order.chainId, {
     staticNetwork: true,
     pollingInterval: 1000,
+    // No block-number cache: on a local automining node a receipt read against a cached (older) head counts 0
+    // confirmations, and `wait()` would wait for a block nothing mines.
+    cacheTimeout: -1,
   });
   let txHash: string;
   try {

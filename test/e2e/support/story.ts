@@ -140,7 +140,13 @@ export class MarketplaceStory {
 
   constructor(readonly config: StoryConfig) {
     this.gateway = new GatewayClient(config.gatewayUrl);
-    this.provider = new JsonRpcProvider(config.rpcUrl, config.chainId, { staticNetwork: true, pollingInterval: 250 });
+    // No block-number cache: on the local automining chain a cached head can make `wait()` wait for a block that
+    // nothing mines.
+    this.provider = new JsonRpcProvider(config.rpcUrl, config.chainId, {
+      staticNetwork: true,
+      pollingInterval: 250,
+      cacheTimeout: -1,
+    });
     this.buyer = anvilWallet(BUYER_ACCOUNT, this.provider);
     this.deployment = readDeployment(config.chainId);
     this.settlement = connectSettlement(this.deployment.settlement, this.provider);

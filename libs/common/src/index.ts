@@ -12,6 +12,7 @@ export * from './health/health-response';
 export * from './health/kafka.health';
 export * from './health/rpc.health';
 export * from './health/s3.health';
+export * from './http/cursor-page.dto';
 export * from './http/metrics';
 export * from './http/request-context';
 export * from './kafka/consume-event';

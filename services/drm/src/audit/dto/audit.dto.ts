@@ -1,11 +1,11 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsAddress, Optional, ValidateInt, ValidateUUID } from '@tessera/common';
-import { IsISO8601, IsString, Length } from 'class-validator';
+import { CursorPageQueryDto, IsAddress, Optional, ValidateUUID } from '@tessera/common';
+import { IsISO8601 } from 'class-validator';
 
 export const RELEASE_MODES = ['key', 'stream'] as const;
 export type ReleaseMode = (typeof RELEASE_MODES)[number];
 
-export class ListReleaseAuditQueryDto {
+export class ListReleaseAuditQueryDto extends CursorPageQueryDto {
   /** Only releases against this licence. */
   @ValidateUUID({ optional: true })
   licenceId?: string;
@@ -30,15 +30,6 @@ export class ListReleaseAuditQueryDto {
   @Optional()
   @IsISO8601({ strict: true })
   to?: string;
-
-  /** Opaque cursor from the previous page's `nextCursor`. */
-  @Optional()
-  @IsString()
-  @Length(1, 200)
-  cursor?: string;
-
-  @ValidateInt({ optional: true, min: 1, max: 200 })
-  limit?: number;
 }
 
 export class ReleaseAuditResponseDto {

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsAddress, Optional, ValidateInt, ValidateUUID } from '@tessera/common';
-import { IsIn, IsString, Length } from 'class-validator';
+import { CursorPageQueryDto, IsAddress, Optional, ValidateUUID } from '@tessera/common';
+import { IsIn } from 'class-validator';
 import { LICENCE_STATUSES, type LicenceStatus } from '../licence.repository';
 
 export class LicenceIdParamDto {
@@ -9,7 +9,7 @@ export class LicenceIdParamDto {
 }
 
 /** Filters narrow what the caller may read; they never widen it. */
-export class ListLicencesQueryDto {
+export class ListLicencesQueryDto extends CursorPageQueryDto {
   /** Only licences held by this wallet. */
   @IsAddress({ optional: true })
   buyer?: string;
@@ -23,15 +23,6 @@ export class ListLicencesQueryDto {
   @Optional()
   @IsIn(LICENCE_STATUSES)
   status?: LicenceStatus;
-
-  /** Opaque cursor from the previous page's `nextCursor`. */
-  @Optional()
-  @IsString()
-  @Length(1, 200)
-  cursor?: string;
-
-  @ValidateInt({ optional: true, min: 1, max: 200 })
-  limit?: number;
 }
 
 export class GrantedLicenceResponseDto {

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsString, Length } from 'class-validator';
-import { Optional, ValidateInt, ValidateUUID } from '@tessera/common';
+import { CursorPageQueryDto, Optional, ValidateUUID } from '@tessera/common';
 import { REFUND_REQUEST_STATUSES, type RefundRequestStatus } from '../refund-request.entity';
 
 export class CreateRefundRequestDto {
@@ -18,21 +18,12 @@ export class RefundRequestIdParamDto {
   id!: string;
 }
 
-export class ListRefundRequestsQueryDto {
+export class ListRefundRequestsQueryDto extends CursorPageQueryDto {
   /** Only requests in this status, e.g. `open` for the ones waiting for a decision. */
   @ApiPropertyOptional({ enum: REFUND_REQUEST_STATUSES })
   @Optional()
   @IsIn(REFUND_REQUEST_STATUSES)
   status?: RefundRequestStatus;
-
-  /** Opaque cursor from the previous page's `nextCursor`. */
-  @Optional()
-  @IsString()
-  @Length(1, 200)
-  cursor?: string;
-
-  @ValidateInt({ optional: true, min: 1, max: 200 })
-  limit?: number;
 }
 
 export class RefundRequestResponseDto {

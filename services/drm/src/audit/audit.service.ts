@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '@tessera/common';
 import { getAddress } from 'ethers';
-import { decodeCursor, encodeCursor, invalidCursor } from '../pagination/page-cursor';
+import { decodeCursor, invalidCursor, toPage } from '../pagination/page-cursor';
 import { ListReleaseAuditQueryDto, ReleaseAuditListResponseDto, ReleaseAuditResponseDto } from './dto/audit.dto';
 import { type ReleaseAuditRecord, ReleaseAuditRepository } from './release-audit.repository';
 
@@ -56,10 +56,6 @@ export class AuditService {
       after,
       limit + 1,
     );
-    const page = rows.slice(0, limit);
-    return {
-      items: page.map(mapAudit),
-      nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1].id) : null,
-    };
+    return toPage(rows, limit, mapAudit);
   }
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { type Principal } from '@tessera/auth';
 import { DomainError } from '@tessera/common';
 import { getAddress } from 'ethers';
-import { decodeCursor, encodeCursor, invalidCursor } from '../pagination/page-cursor';
+import { decodeCursor, invalidCursor, toPage } from '../pagination/page-cursor';
 import { GrantedLicenceListResponseDto, GrantedLicenceResponseDto, ListLicencesQueryDto } from './dto/licence.dto';
 import { mapLicence } from './licence.mapper';
 import { LicenceRepository } from './licence.repository';
@@ -38,11 +38,7 @@ export class LicenceQueryService {
       after,
       limit + 1,
     );
-    const page = rows.slice(0, limit);
-    return {
-      items: page.map((l) => mapLicence(l)),
-      nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1].id) : null,
-    };
+    return toPage(rows, limit, (l) => mapLicence(l));
   }
 
   /** 404 for a licence the caller may not read, exactly as for one that does not exist. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { problemOf } from '../../test/support/problem';
-import { decodeCursor, encodeCursor } from './page-cursor';
+import { decodeCursor, encodeCursor, toPage } from './page-cursor';
 
 const isUuid = (id: string) => /^[0-9a-f-]{36}$/.test(id);
 
@@ -28,5 +28,11 @@ describe('page cursors', () => {
       status: 400,
       detail: 'cursor is invalid',
     });
+  });
+
+  it('pages the limit + 1 rows a list fetched: the extra row only means a next page, named by the last one kept', () => {
+    const rows = [{ id: 'a' }, { id: 'b' }, { id: 'c' }];
+    expect(toPage(rows, 2, (r) => r.id.toUpperCase())).toEqual({ items: ['A', 'B'], nextCursor: encodeCursor('b') });
+    expect(toPage(rows, 3, (r) => r.id)).toEqual({ items: ['a', 'b', 'c'], nextCursor: null });
   });
 });

@@ -22,3 +22,19 @@ export function decodeCursor(cursor: string, isId: (id: string) => boolean, list
   }
   return id;
 }
+
+/**
+ * One page from the `limit + 1` rows a list fetched: the extra row only says another page exists, and the cursor
+ * names the page's last row.
+ */
+export function toPage<R extends { id: string }, T>(
+  rows: readonly R[],
+  limit: number,
+  map: (row: R) => T,
+): { items: T[]; nextCursor: string | null } {
+  const page = rows.slice(0, limit);
+  return {
+    items: page.map(map),
+    nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1].id) : null,
+  };
+}

@@ -28,7 +28,7 @@ export interface Quote {
   payees: QuotePayee[];
   fee: bigint;
   token: string;
-  /** See `hashLicenceTerms`. */
+  /** See `licenceCommitment`; quotes signed before it existed carry the bare `hashLicenceTerms`. */
   licenceHash: string;
   /** Unix seconds; the quote is valid up to and including this block timestamp. */
   expiry: bigint;

@@ -1,3 +1,4 @@
+import { licenceCommitment } from '@tessera/chain';
 import { createDecryptStream, HEADER_BYTES, IntegrityError, TAG_BYTES } from '@tessera/crypto';
 import { Topic } from '@tessera/events';
 import { decrypt as eciesDecrypt } from 'eciesjs';
@@ -467,7 +468,8 @@ describe('drm: seal, keys and release against the real stack', () => {
   describe('relisting between the quote and the confirmation', () => {
     const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
     const hex32 = () => `0x${randomBytes(32).toString('hex')}`;
-    // Legal terms A (v1, then again v3) and B (v2): the licence hash is over the legal terms only.
+    // Legal terms A (v1, then again v3) and B (v2). Purchases carrying a bare terms hash, as quotes signed before the
+    // licence hash committed to the version did, leave drm to tell versions with the same terms apart.
     const termsA = hex32();
     const termsB = hex32();
     const contents = [randomBytes(700), randomBytes(900), randomBytes(1100)];
@@ -545,7 +547,7 @@ describe('drm: seal, keys and release against the real stack', () => {
       });
     });
 
-    it("grants the quoted version 1 and its terms, not the newer listing's, and releases version 1", async () => {
+    it("grants a legacy quote's version 1 and its terms, not the newer listing's, and releases version 1", async () => {
       const buyer = randomWallet();
       // Quoted and mined while version 1 was on sale; confirmed only now, after two relistings.
       const { orderId } = await purchase(h, resourceId, buyer.address, {
@@ -559,7 +561,7 @@ describe('drm: seal, keys and release against the real stack', () => {
       expect(granted).toMatchObject({ version: 1, licenceHash: termsA });
     });
 
-    it('grants version 2 and its terms to a purchase carrying version 2’s licence hash', async () => {
+    it('grants version 2 and its terms to a legacy purchase carrying version 2’s terms hash', async () => {
       const buyer = randomWallet();
       const before = Date.now();
       const { orderId } = await purchase(h, resourceId, buyer.address, { licenceHash: termsB, amount: '2000' });
@@ -572,7 +574,7 @@ describe('drm: seal, keys and release against the real stack', () => {
       expect((await download(buyer.address, resourceId, contents[1].length)).equals(contents[1])).toBe(true);
     });
 
-    it('tells versions with the same legal terms apart by the listing on sale when the purchase was mined', async () => {
+    it('tells legacy versions with the same legal terms apart by the listing on sale when the purchase was mined', async () => {
       const buyer = randomWallet();
       const { orderId } = await purchase(h, resourceId, buyer.address, { licenceHash: termsA, amount: '1000' });
       expect(await licenceOf(orderId)).toEqual({ version: 3, expires_at: null, downloads_remaining: 5 });
@@ -637,6 +639,66 @@ describe('drm: seal, keys and release against the real stack', () => {
       const late = randomWallet();
       await purchase(h, bundleId, late.address, { licenceHash: bundleTerms, amount: '6000' });
       expect((await download(late.address, resourceId, contents[1].length)).equals(contents[1])).toBe(true);
+    });
+
+    it('grants the version the licence hash commits to, even after a relisting with the same terms and price', async () => {
+      const terms = hex32();
+      const versions = [randomBytes(600), randomBytes(650)];
+      const { resourceId: id } = await seal(h, owner, versions[0]);
+      await seal(h, owner, versions[1], { resourceId: id });
+      const quota = [2, 9];
+      for (const [i, listedAgo] of [4, 2].entries()) {
+        await list(id, {
+          version: i + 1,
+          terms,
+          price: '1000',
+          pricingModel: 'quota',
+          downloadQuota: quota[i],
+          listedAt: minutesAgo(listedAgo),
+        });
+      }
+      // Quoted while version 1 was on sale; version 2 went on sale, same terms and price, before the purchase was mined.
+      const early = randomWallet();
+      const { orderId } = await purchase(h, id, early.address, {
+        licenceHash: licenceCommitment(terms, id, 1),
+        amount: '1000',
+      });
+      expect(await licenceOf(orderId)).toEqual({ version: 1, expires_at: null, downloads_remaining: 2 });
+      expect((await download(early.address, id, versions[0].length)).equals(versions[0])).toBe(true);
+      const [granted] = await outboxEvents(h, Topic.DrmLicenceGranted, orderId);
+      expect(granted).toMatchObject({ version: 1, licenceHash: licenceCommitment(terms, id, 1) });
+
+      const late = randomWallet();
+      const second = await purchase(h, id, late.address, {
+        licenceHash: licenceCommitment(terms, id, 2),
+        amount: '1000',
+      });
+      expect(await licenceOf(second.orderId)).toEqual({ version: 2, expires_at: null, downloads_remaining: 9 });
+      expect((await download(late.address, id, versions[1].length)).equals(versions[1])).toBe(true);
+    });
+
+    it('releases the components the committed bundle version pinned after a relisting with the same terms and price', async () => {
+      const bundleId = await announceResource(h, owner, { kind: 'bundle' });
+      const bundleTerms = hex32();
+      const component = (version: number) => ({ resourceId, version, ownerOrgId: owner, contentRoot: hex32() });
+      for (const version of [1, 2]) {
+        await list(bundleId, {
+          version,
+          terms: bundleTerms,
+          price: '5000',
+          pricingModel: 'quota',
+          downloadQuota: 4,
+          listedAt: minutesAgo(6 - 2 * version),
+          components: [component(version)],
+        });
+      }
+      const buyer = randomWallet();
+      const { orderId } = await purchase(h, bundleId, buyer.address, {
+        licenceHash: licenceCommitment(bundleTerms, bundleId, 1),
+        amount: '5000',
+      });
+      expect((await licenceOf(orderId)).version).toBe(1);
+      expect((await download(buyer.address, resourceId, contents[0].length)).equals(contents[0])).toBe(true);
     });
   });
 

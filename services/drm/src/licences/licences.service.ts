@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { licenceCommitment } from '@tessera/chain';
 import { InboxService, OutboxService } from '@tessera/common';
 import { type PayloadOf, Topic } from '@tessera/events';
 import { getAddress } from 'ethers';
@@ -15,6 +16,7 @@ type RevokeReason = PayloadOf<Topic.DrmLicenceRevoked>['reason'];
 
 interface ListingVersionRow {
   version: number;
+  licence_terms_hash: string;
   /** numeric(78,0) comes back as a decimal string. */
   price: string | null;
   access_days: number | null;
@@ -153,28 +155,37 @@ export class LicencesService {
   }
 
   /**
-   * The listed version the purchase paid for: the one carrying the quote's licence hash (see `quotedListing`), else
-   * the version on sale now, for purchases whose listing drm has not recorded.
+   * The listed version the purchase paid for. A quote's licence hash commits to the resource and listed version
+   * (`licenceCommitment`), so the version whose commitment it is was the one quoted, exactly. Quotes signed before
+   * that carry the bare licence terms hash, and `quotedListing` picks among the versions with those terms. With
+   * neither, the version on sale now, for purchases whose listing drm has not recorded.
    */
   private async listingFor(
     manager: EntityManager,
     e: PayloadOf<Topic.ChainPurchaseConfirmed>,
   ): Promise<ListedVersion | undefined> {
     const rows = await manager.query<ListingVersionRow[]>(
-      `SELECT version, price, access_days, download_quota, listed_at FROM drm.listing_version
-        WHERE resource_id = $1 AND licence_terms_hash = $2`,
-      [e.resourceId, e.licenceHash.toLowerCase()],
+      `SELECT version, licence_terms_hash, price, access_days, download_quota, listed_at FROM drm.listing_version
+        WHERE resource_id = $1`,
+      [e.resourceId],
     );
-    const quoted = quotedListing(rows.map(toListedVersion), {
+    const licenceHash = e.licenceHash.toLowerCase();
+    const committed = rows.find(
+      (r) => licenceCommitment(r.licence_terms_hash, e.resourceId, r.version) === licenceHash,
+    );
+    if (committed) {
+      return toListedVersion(committed);
+    }
+    const legacy = quotedListing(rows.filter((r) => r.licence_terms_hash === licenceHash).map(toListedVersion), {
       amount: BigInt(e.amount),
       minedAt: new Date(e.blockTimestamp),
     });
-    if (quoted) {
-      return quoted;
+    if (legacy) {
+      return legacy;
     }
     const current = await manager.query<ListingVersionRow[]>(
-      `SELECT version, NULL AS price, access_days, download_quota, listed_at FROM drm.resource_listing
-        WHERE resource_id = $1`,
+      `SELECT version, licence_terms_hash, NULL AS price, access_days, download_quota, listed_at
+         FROM drm.resource_listing WHERE resource_id = $1`,
       [e.resourceId],
     );
     return current[0] ? toListedVersion(current[0]) : undefined;

@@ -5,7 +5,8 @@ import { type ContractTransactionResponse, Signature, type TypedDataField, type 
 
 /** What `POST /v1/quotes` answers (the parts clients use). */
 export interface QuoteReply {
-  order: { orderId: string; status: string };
+  /** `version` and `licenceTermsHash` are what the quote's licence hash commits to (see `licenceCommitment`). */
+  order: { orderId: string; status: string; version: number | null; licenceTermsHash: string | null };
   quote: Record<string, string> & { resourceIds: string[]; payees: { account: string; amount: string }[] };
   quoteSignature: string;
   permitTypedData: {

@@ -2,6 +2,7 @@
 import {
   connectSettlement,
   connectTesseraToken,
+  licenceCommitment,
   quoteDigest,
   quoteTotal,
   recoverQuoteSigner,
@@ -13,12 +14,18 @@ import { randomUUID } from 'node:crypto';
 import { admin, partner, wallet } from '../../../test/support/auth';
 import { type QuoteReply, quoteStruct, sendPurchaseWithPermit } from '../../../test/support/purchase';
 import { waitFor } from '../../../test/support/service-process';
-import { PaymentsWorld, TSR, type Owner } from './support/payments-world';
+import { LICENCE_TERMS_HASH, PaymentsWorld, TSR, type Owner } from './support/payments-world';
 
 jest.setTimeout(120_000);
 
 interface QuoteResponse extends QuoteReply {
-  order: QuoteReply['order'] & { amount: string; fee: string };
+  order: QuoteReply['order'] & {
+    amount: string;
+    fee: string;
+    licenceHash: string;
+    version: number | null;
+    licenceTermsHash: string | null;
+  };
   purchaseCalldata: string;
 }
 
@@ -91,6 +98,19 @@ describe('payments: quotes, settlement and the ledger against the real chain', (
       expect(await world.settlement.hasRole(await world.settlement.QUOTE_SIGNER_ROLE(), signer)).toBe(true);
     });
 
+    it('commits the licence hash to the listed version, which the order names with its terms hash', async () => {
+      const committed = licenceCommitment(LICENCE_TERMS_HASH, resourceId, 1);
+      expect(q.quote.licenceHash).toBe(committed);
+      expect(q.quote.licenceHash).not.toBe(LICENCE_TERMS_HASH);
+      expect(q.order).toMatchObject({ licenceHash: committed, version: 1, licenceTermsHash: LICENCE_TERMS_HASH });
+      // What a buyer reads back recomputes to the hash the quote signed.
+      const order = await world.call(wallet(buyer.address), 'GET', `/orders/${q.quote.orderId}`);
+      expect(order.status).toBe(200);
+      expect(licenceCommitment(order.body.licenceTermsHash, order.body.resourceId, order.body.version)).toBe(
+        q.quote.licenceHash,
+      );
+    });
+
     it('settles after the confirmed event, with a balanced ledger equal to the on-chain credits', async () => {
       receipt = await buyWithPermit(buyer, q);
       expect(receipt.status).toBe(1);
@@ -125,7 +145,12 @@ describe('payments: quotes, settlement and the ledger against the real chain', (
         [Topic.PaymentsOrderSettled, q.order.orderId],
       );
       expect(settledEvents.rows).toHaveLength(1);
-      expect(settledEvents.rows[0].payload).toMatchObject({ resourceId, amount: q.total, fee: q.quote.fee });
+      expect(settledEvents.rows[0].payload).toMatchObject({
+        resourceId,
+        amount: q.total,
+        fee: q.quote.fee,
+        licenceHash: q.quote.licenceHash,
+      });
     });
 
     it('books a confirmed event delivered twice only once', async () => {
@@ -224,6 +249,29 @@ describe('payments: quotes, settlement and the ledger against the real chain', (
       expect(otherOrg.status).toBe(403);
       const mine = await world.call(wallet(buyer.address), 'GET', '/orders');
       expect(mine.body.items.map((o: { orderId: string }) => o.orderId)).toEqual([q.order.orderId]);
+    });
+  });
+
+  describe('a relisting with the same licence terms and price', () => {
+    it('quotes the new version under its own licence hash', async () => {
+      const owner = world.owner();
+      const buyer = await world.buyer();
+      const resourceId = await world.list(TSR('3'), [{ owner, shareBps: 10_000 }]);
+      const first = await quote(wallet(buyer.address), { resourceId });
+      await world.list(TSR('3'), [{ owner, shareBps: 10_000 }], [], { resourceId, version: 2 });
+      const second = await quote(wallet(buyer.address), { resourceId });
+      expect(second.total).toBe(first.total);
+      expect(first.order).toMatchObject({
+        version: 1,
+        licenceHash: licenceCommitment(LICENCE_TERMS_HASH, resourceId, 1),
+      });
+      expect(second.order).toMatchObject({
+        version: 2,
+        licenceTermsHash: LICENCE_TERMS_HASH,
+        licenceHash: licenceCommitment(LICENCE_TERMS_HASH, resourceId, 2),
+      });
+      expect(second.quote.licenceHash).toBe(second.order.licenceHash);
+      expect(second.quote.licenceHash).not.toBe(first.quote.licenceHash);
     });
   });
 

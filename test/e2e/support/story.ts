@@ -11,6 +11,7 @@ import {
   connectSettlement,
   connectTesseraToken,
   type Deployment,
+  licenceCommitment,
   LOCAL_ROLE_ACCOUNTS,
   readDeployment,
   type SettlementContract,
@@ -274,7 +275,21 @@ export class MarketplaceStory {
     assert.equal(q.order.status, 'quoted');
     assert.equal(q.quote.buyer, this.buyer.address);
     assert.equal(lower(q.quote.token), lower(this.deployment.token));
+    await this.checkLicenceHash(resourceId, q);
     return q;
+  }
+
+  /** The licence hash commits to the listed version: the buyer recomputes it from catalog's copy of that version. */
+  async checkLicenceHash(resourceId: string, q: QuoteReply): Promise<void> {
+    const sold = await this.gateway.call(
+      'GET',
+      `/v1/catalog/resources/${resourceId}/versions/${q.order.version}`,
+      this.need(this.session, 'the buyer session'),
+    );
+    ok(sold, 200, 'read the quoted version');
+    const version = sold.body.current as { version: number; licenceHash: string };
+    assert.equal(q.order.licenceTermsHash, version.licenceHash);
+    assert.equal(q.quote.licenceHash, licenceCommitment(version.licenceHash, resourceId, version.version));
   }
 
   /** One transaction: the permit from the quote, signed by the buyer, and `purchaseWithPermit`. */
@@ -552,6 +567,7 @@ export class MarketplaceStory {
     );
     assert.equal(q.total, BUNDLE_PRICE.toString());
     assert.equal(q.quote.fee, TSR('0.25').toString());
+    await this.checkLicenceHash(bundleId, q);
     const byAccount = new Map(q.quote.payees.map((p) => [lower(p.account), p.amount]));
     assert.deepEqual(
       Object.fromEntries((['a', 'b', 'c'] as const).map((k) => [k, byAccount.get(lower(orgs[k].payout.address))])),

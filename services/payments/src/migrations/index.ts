@@ -3,6 +3,7 @@ import { PaymentsCore1795570000000 } from './1795570000000-payments-core';
 import { OutboxTuning1795600000000 } from './1795600000000-outbox-tuning';
 import { ChainInstance1795620000000 } from './1795620000000-chain-instance';
 import { ContentReleases1795630000000 } from './1795630000000-content-releases';
+import { OrderListingVersion1795660000000 } from './1795660000000-order-listing-version';
 
 /** Every migration of the payments service, oldest first. Append new ones at the end. */
 export const migrations = [
@@ -11,4 +12,5 @@ export const migrations = [
   OutboxTuning1795600000000,
   ChainInstance1795620000000,
   ContentReleases1795630000000,
+  OrderListingVersion1795660000000,
 ];

@@ -62,8 +62,17 @@ export class OrderEntity {
   @Column('jsonb')
   payees!: OrderPayee[];
 
+  /** What the quote signed: `licenceCommitment` of the listed version, or the bare terms hash for older orders. */
   @Column('text')
   licenceHash!: string;
+
+  /** The listed version quoted; null for orders quoted before it was recorded. */
+  @Column('int', { nullable: true })
+  listingVersion!: number | null;
+
+  /** That version's licence terms hash, which `licenceHash` commits to; null with `listingVersion`. */
+  @Column('text', { nullable: true })
+  licenceTermsHash!: string | null;
 
   @Column('timestamptz')
   expiresAt!: Date;

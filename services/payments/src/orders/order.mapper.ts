@@ -15,6 +15,8 @@ export function mapOrder(order: OrderEntity): OrderResponseDto {
     fee: order.fee.toString(),
     payees: order.payees.map((p) => ({ orgId: p.orgId, address: p.address, amount: p.amount })),
     licenceHash: order.licenceHash,
+    version: order.listingVersion,
+    licenceTermsHash: order.licenceTermsHash,
     expiresAt: order.expiresAt.toISOString(),
     txHash: order.txHash,
     createdAt: order.createdAt.toISOString(),

@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { type Principal } from '@tessera/auth';
 import {
+  licenceCommitment,
   permitTypedData,
   quoteSigningPayload,
   quoteTotal,
@@ -58,6 +59,9 @@ export class OrdersService implements OnApplicationBootstrap, OnModuleDestroy {
     const settlement = this.chain.settlement();
     const id = randomUUID();
     const expiry = await this.expiry();
+    // Binds the quote to this listed version, not only to its legal terms: drm grants exactly this version even if
+    // the owner relists with the same terms and price before the purchase is mined.
+    const licenceHash = licenceCommitment(listing.licenceTermsHash, listing.resourceId, listing.version);
     const quote: Quote = {
       orderId: uuidToBytes32(id),
       // The bought resource first: the indexer reports `resourceIds[0]` as the purchase's resource.
@@ -66,7 +70,7 @@ export class OrdersService implements OnApplicationBootstrap, OnModuleDestroy {
       payees: split.payees.map((p) => ({ account: getAddress(p.address), amount: p.amount })),
       fee: split.fee,
       token: getAddress(listing.token),
-      licenceHash: listing.licenceTermsHash,
+      licenceHash,
       expiry,
       chainId: this.chain.chainId,
     };
@@ -98,7 +102,9 @@ export class OrdersService implements OnApplicationBootstrap, OnModuleDestroy {
       amount: total,
       fee: split.fee,
       payees: split.payees.map((p) => ({ orgId: p.orgId, address: p.address, amount: p.amount.toString() })),
-      licenceHash: listing.licenceTermsHash,
+      licenceHash,
+      listingVersion: listing.version,
+      licenceTermsHash: listing.licenceTermsHash,
       expiresAt: new Date(Number(expiry) * 1000),
       status: OrderStatus.Quoted,
       txHash: null,

@@ -182,9 +182,16 @@ export class PaymentsWorld {
     return eventId;
   }
 
-  /** catalog lists a resource owned by `payees` (a bundle when several), and waits until payments has it. */
-  async list(price: bigint, payees: { owner: Owner; shareBps: number }[], components: string[] = []): Promise<string> {
-    const resourceId = randomUUID();
+  /**
+   * catalog lists a resource owned by `payees` (a bundle when several), and waits until payments has it. A given
+   * `resourceId` relists that resource at `version`.
+   */
+  async list(
+    price: bigint,
+    payees: { owner: Owner; shareBps: number }[],
+    components: string[] = [],
+    { resourceId = randomUUID(), version = 1 }: { resourceId?: string; version?: number } = {},
+  ): Promise<string> {
     const [first] = payees;
     await this.produce(Topic.CatalogResourceListed, {
       resourceId,
@@ -192,7 +199,7 @@ export class PaymentsWorld {
       ownerAddress: first.owner.wallet.address,
       kind: (payees.length > 1 ? 'bundle' : 'dataset') as PayloadOf<Topic.CatalogResourceListed>['kind'],
       title: 'A resource',
-      version: 1,
+      version,
       contentRoot: `0x${'ab'.repeat(32)}`,
       price: price.toString(),
       token: this.deployment.token,
@@ -207,20 +214,20 @@ export class PaymentsWorld {
       })),
       listedAt: new Date().toISOString(),
     });
-    await this.waitForListing(resourceId, 'listed');
+    await this.waitForListing(resourceId, 'listed', version);
     return resourceId;
   }
 
-  async waitForListing(resourceId: string, status: 'listed' | 'delisted'): Promise<void> {
+  async waitForListing(resourceId: string, status: 'listed' | 'delisted', version?: number): Promise<void> {
     await waitFor(
       async () => {
-        const { rows } = await this.db.query<{ status: string }>(
-          'SELECT status FROM payments.listings WHERE resource_id = $1',
+        const { rows } = await this.db.query<{ status: string; version: number }>(
+          'SELECT status, version FROM payments.listings WHERE resource_id = $1',
           [resourceId],
         );
-        return rows[0]?.status === status;
+        return rows[0]?.status === status && (version === undefined || rows[0].version === version);
       },
-      { timeoutMs: 30_000, what: `listing ${resourceId} ${status}` },
+      { timeoutMs: 30_000, what: `listing ${resourceId} ${status}${version === undefined ? '' : ` at v${version}`}` },
     );
   }
 

@@ -46,7 +46,8 @@ export class GrantedLicenceResponseDto {
    */
   buyer!: string;
   /**
-   * Hash of the licence terms the purchase was quoted under, as recorded on chain.
+   * The quote's licence hash as recorded on chain: it commits to the licence terms, the resource and the listed
+   * `version` sold (see the order's `licenceHash`); purchases quoted before that carry the bare licence terms hash.
    * @example "0x9c22ff5f21f0b81b113e63f7db6da94fedef11b2119b4088b89664fb9a3cb658"
    */
   licenceHash!: string;

@@ -44,8 +44,26 @@ export class OrderResponseDto {
   /** @example "500000000000000000" */
   fee!: string;
   payees!: OrderPayeeDto[];
-  /** @example "0x0aa48ac6fe133d876d0a0386186d8bc42abdab06fa917b15cbb49b6ad60f895f" */
+  /**
+   * The quote's licence hash, as the settlement contract records it:
+   * `keccak256(abi.encode(keccak256("Tessera.LicenceCommitment.v1"), licenceTermsHash, bytes32(bytes16(resourceId)),
+   * uint64(version)))`. Recompute it from `GET /v1/catalog/resources/{resourceId}/versions/{version}` (whose
+   * `licenceHash` is the terms hash) to check what was sold. Orders quoted before payments recorded the version
+   * (`version` null) carry the bare terms hash.
+   * @example "0x426b1c66a870240637fb2355ae8d0f02b5e6b73bd57feea57d6743202e41d7e2"
+   */
   licenceHash!: string;
+  /**
+   * The listed version of the resource the quote was for; it fixes the price, access days, download quota and
+   * content. Null for orders quoted before payments recorded it.
+   * @example 1
+   */
+  version!: number | null;
+  /**
+   * keccak256 of that version's RFC 8785 canonical licence terms; null with `version`.
+   * @example "0x0aa48ac6fe133d876d0a0386186d8bc42abdab06fa917b15cbb49b6ad60f895f"
+   */
+  licenceTermsHash!: string | null;
   /** @example "2026-11-02T15:00:00.000Z" */
   expiresAt!: string;
   /** @example "0x87265db5f991359f6a9a7b287cc27f7f50b8ce25f318d2e6128dd4a260eceb53" */
@@ -80,7 +98,10 @@ export class QuoteMessageDto {
   fee!: string;
   /** @example "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512" */
   token!: string;
-  /** @example "0x0aa48ac6fe133d876d0a0386186d8bc42abdab06fa917b15cbb49b6ad60f895f" */
+  /**
+   * Commits to the licence terms, the resource and the listed version sold (see the order's `licenceHash`).
+   * @example "0x426b1c66a870240637fb2355ae8d0f02b5e6b73bd57feea57d6743202e41d7e2"
+   */
   licenceHash!: string;
   /**
    * Unix seconds.
@@ -96,17 +117,17 @@ export class QuoteResponseDto {
   quote!: QuoteMessageDto;
   /**
    * The quote signer's EIP-712 signature over `quote`.
-   * @example "0xa6f5b20aebb8275d5f8f4106a93ba6a8dce165ca25436cdf27e3f4da9467b8cf55b6a47cc50d487b31a54efc98e49dd4122e161249e0bc27c254c75b8dd42d0d1c"
+   * @example "0xf69c380a9f5d333e3e7374ac388682df5e9a0b2765fba2abd99d74c27fea1c901e2f19e93f567e80dc9a48688010198eaa512250f67b43be934596edf29bd55a1c"
    */
   quoteSignature!: string;
   /**
    * `eth_signTypedData_v4` payload of the quote, for inspection.
-   * @example {"types": {"Quote": [{"name": "orderId", "type": "bytes32"}, {"name": "resourceIds", "type": "bytes32[]"}, {"name": "buyer", "type": "address"}, {"name": "payees", "type": "Payee[]"}, {"name": "fee", "type": "uint256"}, {"name": "token", "type": "address"}, {"name": "licenceHash", "type": "bytes32"}, {"name": "expiry", "type": "uint64"}, {"name": "chainId", "type": "uint256"}], "Payee": [{"name": "account", "type": "address"}, {"name": "amount", "type": "uint256"}], "EIP712Domain": [{"name": "name", "type": "string"}, {"name": "version", "type": "string"}, {"name": "chainId", "type": "uint256"}, {"name": "verifyingContract", "type": "address"}]}, "domain": {"name": "Tessera Settlement", "version": "1", "chainId": "0x7a69", "verifyingContract": "0x5fbdb2315678afecb367f032d93f642f64180aa3"}, "primaryType": "Quote", "message": {"orderId": "0x5b6c7d8e9f0a4b1c8d2e3f4a5b6c7d8e00000000000000000000000000000000", "resourceIds": ["0x3d2e8c1a7b4f4a6e9c5d1f0b2a3c4d5e00000000000000000000000000000000"], "buyer": "0x70997970c51812dc3a010c7d01b50e0d17dc79c8", "payees": [{"account": "0x3c44cdddb6a900fa2b585dd299e03d12fa4293bc", "amount": "24500000000000000000"}], "fee": "500000000000000000", "token": "0xe7f1725e7734ce288f8367e1bb143e90bb3f0512", "licenceHash": "0x0aa48ac6fe133d876d0a0386186d8bc42abdab06fa917b15cbb49b6ad60f895f", "expiry": "1793631600", "chainId": "31337"}}
+   * @example {"types": {"Quote": [{"name": "orderId", "type": "bytes32"}, {"name": "resourceIds", "type": "bytes32[]"}, {"name": "buyer", "type": "address"}, {"name": "payees", "type": "Payee[]"}, {"name": "fee", "type": "uint256"}, {"name": "token", "type": "address"}, {"name": "licenceHash", "type": "bytes32"}, {"name": "expiry", "type": "uint64"}, {"name": "chainId", "type": "uint256"}], "Payee": [{"name": "account", "type": "address"}, {"name": "amount", "type": "uint256"}], "EIP712Domain": [{"name": "name", "type": "string"}, {"name": "version", "type": "string"}, {"name": "chainId", "type": "uint256"}, {"name": "verifyingContract", "type": "address"}]}, "domain": {"name": "Tessera Settlement", "version": "1", "chainId": "0x7a69", "verifyingContract": "0x5fbdb2315678afecb367f032d93f642f64180aa3"}, "primaryType": "Quote", "message": {"orderId": "0x5b6c7d8e9f0a4b1c8d2e3f4a5b6c7d8e00000000000000000000000000000000", "resourceIds": ["0x3d2e8c1a7b4f4a6e9c5d1f0b2a3c4d5e00000000000000000000000000000000"], "buyer": "0x70997970c51812dc3a010c7d01b50e0d17dc79c8", "payees": [{"account": "0x3c44cdddb6a900fa2b585dd299e03d12fa4293bc", "amount": "24500000000000000000"}], "fee": "500000000000000000", "token": "0xe7f1725e7734ce288f8367e1bb143e90bb3f0512", "licenceHash": "0x426b1c66a870240637fb2355ae8d0f02b5e6b73bd57feea57d6743202e41d7e2", "expiry": "1793631600", "chainId": "31337"}}
    */
   quoteTypedData!: Record<string, unknown>;
   /**
    * Calldata of `Settlement.purchase(quote, quoteSignature)` (needs a prior token approval).
-   * @example "0xaa219f7f000000000000000000000000000000000000000000000000000000000000004000000000000000000000000000000000000000000000000000000000000002005b6c7d8e9f0a4b1c8d2e3f4a5b6c7d8e00000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000012000000000000000000000000070997970c51812dc3a010c7d01b50e0d17dc79c8000000000000000000000000000000000000000000000000000000000000016000000000000000000000000000000000000000000000000006f05b59d3b20000000000000000000000000000e7f1725e7734ce288f8367e1bb143e90bb3f05120aa48ac6fe133d876d0a0386186d8bc42abdab06fa917b15cbb49b6ad60f895f000000000000000000000000000000000000000000000000000000006ae8a5700000000000000000000000000000000000000000000000000000000000007a6900000000000000000000000000000000000000000000000000000000000000013d2e8c1a7b4f4a6e9c5d1f0b2a3c4d5e0000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000010000000000000000000000003c44cdddb6a900fa2b585dd299e03d12fa4293bc00000000000000000000000000000000000000000000000154017c31851200000000000000000000000000000000000000000000000000000000000000000041a6f5b20aebb8275d5f8f4106a93ba6a8dce165ca25436cdf27e3f4da9467b8cf55b6a47cc50d487b31a54efc98e49dd4122e161249e0bc27c254c75b8dd42d0d1c00000000000000000000000000000000000000000000000000000000000000"
+   * @example "0xaa219f7f000000000000000000000000000000000000000000000000000000000000004000000000000000000000000000000000000000000000000000000000000002005b6c7d8e9f0a4b1c8d2e3f4a5b6c7d8e00000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000012000000000000000000000000070997970c51812dc3a010c7d01b50e0d17dc79c8000000000000000000000000000000000000000000000000000000000000016000000000000000000000000000000000000000000000000006f05b59d3b20000000000000000000000000000e7f1725e7734ce288f8367e1bb143e90bb3f0512426b1c66a870240637fb2355ae8d0f02b5e6b73bd57feea57d6743202e41d7e2000000000000000000000000000000000000000000000000000000006ae8a5700000000000000000000000000000000000000000000000000000000000007a6900000000000000000000000000000000000000000000000000000000000000013d2e8c1a7b4f4a6e9c5d1f0b2a3c4d5e0000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000010000000000000000000000003c44cdddb6a900fa2b585dd299e03d12fa4293bc00000000000000000000000000000000000000000000000154017c31851200000000000000000000000000000000000000000000000000000000000000000041f69c380a9f5d333e3e7374ac388682df5e9a0b2765fba2abd99d74c27fea1c901e2f19e93f567e80dc9a48688010198eaa512250f67b43be934596edf29bd55a1c00000000000000000000000000000000000000000000000000000000000000"
    */
   purchaseCalldata!: string;
   /**

@@ -80,6 +80,36 @@ function powMod32(base: number, exp: number): number {
   return result;
 }
 
+/** The rolling hash x1, handed in and out of `scanRaw` (an int32 slot, so V8 keeps it untagged). */
+const rolled = new Int32Array(1);
+
+/**
+ * Rolls x1 (in `rolled[0]`) over chunk[from..] and returns the first index whose shingle's first draw passes the
+ * register threshold (as a signed bound, see `signedBound`), or chunk.length. This loop is where a seal of
+ * non-image content spends most of its JavaScript time. It is a free function over plain int32 locals because
+ * V8 compiles that about 1.5x faster than the same loop inside a method reading its state from `this`; the mix
+ * is fmix32 inlined.
+ */
+function scanRaw(chunk: Uint8Array, from: number, k: number, drop1: number, seedMix: number, bound: number): number {
+  let h1 = rolled[0];
+  const n = chunk.length;
+  for (let i = from; i < n; i++) {
+    h1 = (Math.imul(h1, BASE_1) + ((chunk[i] - Math.imul(chunk[i - k], drop1)) | 0)) | 0;
+    let h = h1 ^ seedMix;
+    h ^= h >>> 16;
+    h = Math.imul(h, 0x85ebca6b);
+    h ^= h >>> 13;
+    h = Math.imul(h, 0xc2b2ae35);
+    h ^= h >>> 16;
+    if ((h ^ 0x80000000) <= bound) {
+      rolled[0] = h1;
+      return i;
+    }
+  }
+  rolled[0] = h1;
+  return n;
+}
+
 export class MinHasher {
   readonly shingleSize: number;
   readonly seed: number;
@@ -169,39 +199,28 @@ export class MinHasher {
 
   /**
    * update() for raw bytes: past the first k bytes of the chunk the byte leaving the window is chunk[i - k], so the
-   * window is only refilled at the end. Same shingles, same sketch, fewer loads and stores per byte. This loop is
-   * where a seal of non-image content spends most of its JavaScript time, so it stays in 32-bit integers: the
-   * mix is inlined and the threshold test is done on signed values (`signedBound`), which keeps V8 from
-   * converting every first draw to a double.
+   * window is only refilled at the end. Same shingles, same sketch, fewer loads and stores per byte. The per-byte
+   * loop is `scanRaw`, which stops only at the rare shingle that reaches the registers.
    */
   private updateRaw(chunk: Uint8Array): this {
     const k = this.shingleSize;
     this.update(chunk.subarray(0, k));
-    const drop1 = this.drop1;
-    const seedMix = this.seedMix;
+    // The shingle ending at chunk[i] is number base + i + 1.
+    const base = this.shingles - k;
     const n = chunk.length;
-    let { h1, shingles } = this;
-    let bound = signedBound(this.threshold);
-    for (let i = k; i < n; i++) {
-      h1 = (Math.imul(h1, BASE_1) + ((chunk[i] - Math.imul(chunk[i - k], drop1)) | 0)) | 0;
-      // fmix32(h1 ^ seedMix), as a signed 32-bit value.
-      let h = h1 ^ seedMix;
-      h ^= h >>> 16;
-      h = Math.imul(h, 0x85ebca6b);
-      h ^= h >>> 13;
-      h = Math.imul(h, 0xc2b2ae35);
-      h ^= h >>> 16;
-      if ((h ^ 0x80000000) <= bound) {
-        this.shingles = shingles + (i - k) + 1;
-        this.insert(h >>> 0, this.bytesHash2(chunk, i + 1 - k));
-        bound = signedBound(this.threshold);
+    rolled[0] = this.h1;
+    for (let i = k; ; i++) {
+      i = scanRaw(chunk, i, k, this.drop1, this.seedMix, signedBound(this.threshold));
+      if (i >= n) {
+        break;
       }
+      this.shingles = base + i + 1;
+      this.insert(fmix32(rolled[0] ^ this.seedMix), this.bytesHash2(chunk, i + 1 - k));
     }
-    shingles += n - k;
+    this.shingles = base + n;
     this.window.set(chunk.subarray(n - k));
     this.windowPos = 0;
-    this.h1 = h1;
-    this.shingles = shingles;
+    this.h1 = rolled[0];
     return this;
   }
 

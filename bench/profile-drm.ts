@@ -107,6 +107,8 @@ async function main(): Promise<void> {
         headers: {
           ...(await internalHeaders('drm', partner(owner))),
           'content-type': 'application/octet-stream',
+          // Sized, as the bench and the CLI send it: drm streams it into one PUT.
+          'content-length': String(SIZE),
         },
         body: Readable.toWeb(source(SIZE)) as ReadableStream,
         duplex: 'half',

@@ -109,18 +109,23 @@ describe('drm: seal, keys and release against the real stack', () => {
     expect(bytes.subarray(size).toString('utf8')).toContain('%%TESSERA-LICENCE%%');
   });
 
-  it('stores nothing when the upload breaks off midway: no row, no event, no object', async () => {
+  // A sized upload streams into one PUT of the store, a chunked one into multipart parts: both must leave nothing.
+  it.each([
+    ['sized (Content-Length)', { 'content-length': String(40 * 1024 * 1024) }],
+    ['chunked', { 'transfer-encoding': 'chunked' }],
+  ])('stores nothing when a %s upload breaks off midway: no row, no event, no object', async (_mode, framing) => {
     const resourceId = await announceResource(h, owner);
     const headers = await internalHeaders('drm', partner(owner));
     const url = new URL(`${h.service.url}/content?resourceId=${resourceId}&mediaType=application/octet-stream`);
     await new Promise<void>((resolve) => {
       const req = http.request(url, {
         method: 'POST',
-        headers: { ...headers, 'content-type': 'application/octet-stream', 'content-length': String(40 * 1024 * 1024) },
+        headers: { ...headers, 'content-type': 'application/octet-stream', ...framing },
       });
       req.on('error', () => resolve());
       req.on('response', () => resolve());
-      // 12 MiB: more than one multipart part has been uploaded when the client disappears.
+      // 12 MiB: more than one multipart part (or 12 MiB of the single PUT) has reached the store when the client
+      // disappears.
       let sent = 0;
       const pump = () => {
         while (sent < 12 * 1024 * 1024) {

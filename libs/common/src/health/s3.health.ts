@@ -1,10 +1,10 @@
 import { type Provider, type Type } from '@nestjs/common';
 import { type HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
-import { Client } from 'minio';
+import { Client, type ClientOptions } from 'minio';
 import type { S3Settings } from '../config/base-env.dto';
 import { errorMessage, withTimeout } from './with-timeout';
 
-export function createMinioClient(settings: S3Settings): Client {
+export function createMinioClient(settings: S3Settings, options: Pick<ClientOptions, 'retryOptions'> = {}): Client {
   const url = new URL(settings.S3_ENDPOINT);
   const useSSL = url.protocol === 'https:';
   return new Client({
@@ -15,6 +15,7 @@ export function createMinioClient(settings: S3Settings): Client {
     secretKey: settings.S3_SECRET_KEY,
     region: settings.S3_REGION,
     pathStyle: true,
+    ...options,
   });
 }
 

@@ -26,6 +26,8 @@ export class ContentController {
     @Query() query: SealQueryDto,
     @Req() req: Request,
   ): Promise<SealResponseDto> {
-    return this.seals.seal(principal, query, req);
+    // Node's parser has checked the header: with it, the body is exactly that many bytes or the request fails.
+    const declared = req.headers['content-length'];
+    return this.seals.seal(principal, query, req, declared === undefined ? undefined : Number(declared));
   }
 }

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { type Principal, Scope, hasScopes } from '@tessera/auth';
 import { DomainError, ErrorCode, OutboxService } from '@tessera/common';
 import {
+  ciphertextSize,
   createEncryptStream,
   createStreamSketcher,
   createTapStream,
@@ -82,13 +83,23 @@ export class SealService {
     private readonly ownership: ResourceOwnershipService,
   ) {}
 
-  async seal(principal: Principal, query: SealQueryDto, body: Readable): Promise<SealResponseDto> {
+  /** `declaredBytes`: the upload's Content-Length, when it has one. */
+  async seal(
+    principal: Principal,
+    query: SealQueryDto,
+    body: Readable,
+    declaredBytes?: number,
+  ): Promise<SealResponseDto> {
     if (principal.kind === 'wallet') {
       throw DomainError.forbidden('Only a partner organisation can seal content');
     }
     const isAdmin = hasScopes(principal, Scope.Admin);
     if (query.override && !isAdmin) {
       throw DomainError.forbidden('Only an admin can override the near-duplicate check');
+    }
+    const maxBytes = this.env.SEAL_MAX_MB * 1024 * 1024;
+    if (declaredBytes !== undefined && declaredBytes > maxBytes) {
+      throw new DomainError(ErrorCode.PAYLOAD_TOO_LARGE, `Content exceeds ${maxBytes} bytes`);
     }
     // Catalog's owner, not whoever uploads first: nothing is read or stored before this check passes.
     const ownerOrgId = await this.ownership.ownerForSeal(principal, query.resourceId);
@@ -113,15 +124,13 @@ export class SealService {
     const merkle = new MerkleHasher(segmentSize);
     // MinHash runs on the sketch worker thread, beside the hashing, encryption and upload here.
     const sketcher = createStreamSketcher(query.mediaType);
-    const upload = this.store.createUpload(objectKey);
+    // With the plaintext's size announced, the ciphertext's is known too and the object goes up in one streamed PUT.
+    const upload = this.store.createUpload(
+      objectKey,
+      declaredBytes === undefined ? undefined : ciphertextSize(declaredBytes, segmentSize),
+    );
     try {
-      await pipeline(
-        body,
-        byteLimit(this.env.SEAL_MAX_MB * 1024 * 1024),
-        createTapStream(merkle, sketcher),
-        encrypt,
-        upload,
-      );
+      await pipeline(body, byteLimit(maxBytes), createTapStream(merkle, sketcher), encrypt, upload);
     } catch (error) {
       sketcher.close();
       throw error instanceof DomainError

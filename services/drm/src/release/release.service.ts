@@ -128,8 +128,14 @@ export class ReleaseService {
         buyer: licence.buyer,
         issuedAt: new Date().toISOString(),
       });
-      const mark = kind === 'csv' ? createCsvWatermarkStream(secret, fingerprint) : appendTrailer(trailer);
-      await pipeline(source, decrypt, mark, this.responder(res, content));
+      // The CSV mark may change a cell's length; any other copy is the plaintext and the manifest, whose size is
+      // known before the first byte, so the response can say it (clients show progress, and a cut transfer is a
+      // short body) and is not chunk-encoded.
+      const [mark, length] =
+        kind === 'csv'
+          ? [createCsvWatermarkStream(secret, fingerprint), undefined]
+          : [appendTrailer(trailer), content.plaintextSize + trailer.length];
+      await pipeline(source, decrypt, mark, this.responder(res, content, length));
     } catch (error) {
       const domain = cryptoToDomain(error);
       await this.failed(grant, this.reasonOf(domain));
@@ -149,10 +155,10 @@ export class ReleaseService {
    * destroys its streams, and the response must outlive a failure before its first byte. Chunks that queued up
    * while the client was slow go out in one corked write.
    */
-  private responder(res: Response, content: ContentRecord): Writable {
+  private responder(res: Response, content: ContentRecord, length: number | undefined): Writable {
     const started = () => {
       if (!res.headersSent) {
-        this.sendHeaders(res, content);
+        this.sendHeaders(res, content, length);
       }
     };
     const afterWrite = (flushed: boolean, callback: (error?: Error | null) => void) => {

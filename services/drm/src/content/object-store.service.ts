@@ -153,8 +153,8 @@ class MultipartWriter extends Writable {
 /**
  * One streamed `PUT` of an object whose exact size is known before the first byte: the bytes go straight through to
  * the store, with no part buffers and no multipart assembly on the store's side (which, for a file-backed store,
- * is another copy of the whole object). The object exists only once the store has the declared number of bytes; a
- * destroyed stream aborts the request, and an aborted or short request body stores nothing.
+ * is another copy of the whole object). The object exists only once the store has the declared number of bytes: a
+ * destroyed stream aborts the request, and the key is removed should the store have kept the short body.
  *
  * minio-js offers no streaming single PUT of its own (`putObject` reads the whole stream into memory when it fits
  * one part), so this goes through its signed-request method with the stream as body. The client must not retry:

@@ -5,5 +5,6 @@ export * from './minhash';
 export * from './minhash-thread';
 export * from './phash';
 export * from './sketch';
+export * from './sketch-bands';
 export * from './envelope';
 export * from './ecies';

@@ -1,12 +1,22 @@
 import { licenceCommitment } from '@tessera/chain';
-import { createDecryptStream, HEADER_BYTES, IntegrityError, TAG_BYTES } from '@tessera/crypto';
+import {
+  createDecryptStream,
+  hammingDistance,
+  HEADER_BYTES,
+  IntegrityError,
+  perceptualHash,
+  TAG_BYTES,
+} from '@tessera/crypto';
 import { Topic } from '@tessera/events';
 import { decrypt as eciesDecrypt } from 'eciesjs';
+import jpeg from 'jpeg-js';
 import { randomBytes, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { PNG } from 'pngjs';
 import { internalHeaders } from '../../../test/support/auth';
+import { backfillSketchBands } from '../src/migrations/1795670000000-sketch-bands';
 import {
   admin,
   announceResource,
@@ -26,6 +36,30 @@ import {
 } from './support/drm-harness';
 
 const SEGMENT = 256 * 1024;
+
+/** The near-duplicate index rows of one content, in band order. */
+async function bandRows(h: Harness, contentId: string): Promise<{ band: number; key: string }[]> {
+  const rows = await h.pg.query<{ band: number; key: string }>(
+    `SELECT band, key FROM drm.content_sketch_band WHERE content_id = $1 ORDER BY band`,
+    [contentId],
+  );
+  return rows.rows;
+}
+
+/** 256×256 PNG of random 16-pixel blocks plus pixel noise: a picture unlike any other, far above 4 kB. */
+function blockPng(): Buffer {
+  const size = 256;
+  const blocks = randomBytes(16 * 16);
+  const noise = randomBytes(size * size);
+  const png = new PNG({ width: size, height: size });
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      const v = blocks[(y >> 4) * 16 + (x >> 4)] * 0.9 + (noise[y * size + x] % 24);
+      png.data.set([v, 255 - v, (v * 3) % 256, 255], (y * size + x) * 4);
+    }
+  }
+  return PNG.sync.write(png);
+}
 
 interface KeyRelease {
   encryptedDataKey: string;
@@ -183,6 +217,79 @@ describe('drm: seal, keys and release against the real stack', () => {
       principal: admin(other),
     });
     expect(overridden.plaintextSize).toBe(copy.length);
+    // Both copies are in the near-duplicate index: one key per band of 4 MinHash registers.
+    expect(await bandRows(h, first.contentId)).toHaveLength(32);
+    expect(await bandRows(h, overridden.contentId)).toHaveLength(32);
+  });
+
+  it("refuses a re-encoded copy of another owner's image with 409 naming it; an image has 8 index keys", async () => {
+    const original = blockPng();
+    const decoded = PNG.sync.read(original);
+    const reencoded = Buffer.from(jpeg.encode({ width: 256, height: 256, data: decoded.data }, 75).data);
+    // Precondition: a lossy copy that pHash still calls close (Hamming ≤ 6 of 64 bits).
+    expect(hammingDistance(perceptualHash(original), perceptualHash(reencoded))).toBeLessThanOrEqual(6);
+    expect(reencoded.length).toBeGreaterThan(4096);
+
+    const first = await seal(h, owner, original, { mediaType: 'image/png' });
+    expect((await bandRows(h, first.contentId)).map((r) => r.band)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    const other = randomUUID();
+    const otherResource = await announceResource(h, other);
+    const res = await call(
+      h,
+      partner(other),
+      'POST',
+      `/content?resourceId=${otherResource}&mediaType=image/jpeg`,
+      reencoded,
+    );
+    expect(res.status).toBe(409);
+    expect(((await res.json()) as { detail: string }).detail).toContain(first.resourceId);
+    expect((await h.pg.query(`SELECT 1 FROM drm.content WHERE resource_id = $1`, [otherResource])).rowCount).toBe(0);
+    // A different picture of the other owner is sealed.
+    await seal(h, other, blockPng(), { resourceId: otherResource, mediaType: 'image/png' });
+  });
+
+  it('finds near-duplicates through the band index (a scan only for loose thresholds), which the migration backfills', async () => {
+    const lines = Array.from({ length: 3000 }, () => randomBytes(24).toString('hex'));
+    const text = Buffer.from(lines.join('\n'));
+    const copy = Buffer.from([...lines.slice(0, 1500), 'an edited line', ...lines.slice(1501)].join('\n'));
+    const first = await seal(h, owner, text, { mediaType: 'text/plain' });
+    const indexed = await bandRows(h, first.contentId);
+    expect(indexed).toHaveLength(32);
+    await h.pg.query(`DELETE FROM drm.content_sketch_band WHERE content_id = $1`, [first.contentId]);
+
+    // Jaccard 0.7 is too loose for the index to promise a shared band, so that service compares with every sketch
+    // and still finds the unindexed original.
+    const [b, c] = [randomUUID(), randomUUID()];
+    const [bResource, cResource] = [await announceResource(h, b), await announceResource(h, c)];
+    const loose = await openHarness({ SIMILARITY_JACCARD_THRESHOLD: '0.7' });
+    try {
+      const scanned = await call(
+        loose,
+        partner(b),
+        'POST',
+        `/content?resourceId=${bResource}&mediaType=text/plain`,
+        copy,
+      );
+      expect(scanned.status).toBe(409);
+      expect(((await scanned.json()) as { detail: string }).detail).toContain(first.resourceId);
+    } finally {
+      await loose.close();
+    }
+    // At the default 0.9 the check reads only the index: content without band rows is not found.
+    const missed = await seal(h, b, copy, { resourceId: bResource, mediaType: 'text/plain' });
+    await h.pg.query(`DELETE FROM drm.content_sketch_band WHERE content_id = $1`, [missed.contentId]);
+
+    // The migration's backfill indexes both again, from their stored sketches, one row per batch here.
+    const run = async (sql: string, params: unknown[]) => (await h.pg.query(sql, params)).rows as unknown[];
+    expect(await backfillSketchBands(run, 1)).toBeGreaterThanOrEqual(2);
+    expect(await bandRows(h, first.contentId)).toEqual(indexed);
+    expect(await bandRows(h, missed.contentId)).toHaveLength(32);
+    expect(await backfillSketchBands(run)).toBe(0);
+    const refused = await call(h, partner(c), 'POST', `/content?resourceId=${cResource}&mediaType=text/plain`, copy);
+    expect(refused.status).toBe(409);
+    expect(((await refused.json()) as { detail: string }).detail).toMatch(
+      new RegExp(`${first.resourceId}|${bResource}`),
+    );
   });
 
   describe('tampering with the stored ciphertext', () => {

@@ -89,14 +89,20 @@ export class DrmEnvDto extends WithS3Env(BaseEnvDto) {
   @Min(0)
   SIMILARITY_MIN_BYTES = 4096;
 
-  /** MinHash Jaccard at or above which content counts as a near-duplicate of another owner's. */
+  /**
+   * MinHash Jaccard at or above which content counts as a near-duplicate of another owner's. Above 0.75 the check
+   * reads the sketch band index; at or below it, it compares with every stored sketch.
+   */
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? Number(value) : value))
   @IsNumber()
   @Min(0)
   @Max(1)
   SIMILARITY_JACCARD_THRESHOLD = 0.9;
 
-  /** pHash Hamming distance at or below which an image counts as a near-duplicate. */
+  /**
+   * pHash Hamming distance at or below which an image counts as a near-duplicate. Up to 7 the check reads the
+   * sketch band index; from 8 on, it compares with every stored image hash.
+   */
   @EnvInt()
   @IsInt()
   @Min(0)

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { type SketchBand } from '@tessera/crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 
 /** One sealed content version. Only the wrapped data key is stored. */
@@ -77,7 +78,8 @@ export interface SketchCandidate {
 export class ContentRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  async insert(manager: EntityManager, c: ContentRecord): Promise<void> {
+  /** The content row and its sketch's band keys (the near-duplicate index), in the caller's transaction. */
+  async insert(manager: EntityManager, c: ContentRecord, bands: readonly SketchBand[]): Promise<void> {
     await manager.query(
       `INSERT INTO drm.content (id, resource_id, version, owner_org_id, media_type, object_key, plaintext_size,
          ciphertext_size, segment_size, content_root, segment_hashes, sketch, sketch_kind, wrapped_key, kek_version,
@@ -103,6 +105,11 @@ export class ContentRepository {
         c.maxDownloads,
         c.sealedAt,
       ],
+    );
+    await manager.query(
+      `INSERT INTO drm.content_sketch_band (content_id, band, key)
+       SELECT $1, band, key FROM unnest($2::smallint[], $3::bigint[]) AS t (band, key)`,
+      [c.id, bands.map((b) => b.band), bands.map((b) => b.key.toString())],
     );
   }
 
@@ -131,8 +138,30 @@ export class ContentRepository {
   }
 
   /**
-   * Sketches of other owners' content of the same kind. A linear scan: fine for thousands of items; beyond
-   * that, MinHash LSH bands and pHash BK-trees index the same sketches.
+   * Other owners' content of this kind sharing at least `minShared` band keys with `bands`: the only content that
+   * can be close to a sketch with those bands (see sketchBands in @tessera/crypto). Reads the key index, not every
+   * sketch.
+   */
+  async sketchesSharingBands(
+    ownerOrgId: string,
+    kind: 'minhash' | 'phash',
+    bands: readonly SketchBand[],
+    minShared: number,
+  ): Promise<SketchCandidate[]> {
+    const rows = await this.dataSource.query<{ resource_id: string; owner_org_id: string; sketch: string }[]>(
+      `SELECT c.resource_id, c.owner_org_id, c.sketch
+         FROM (SELECT content_id FROM drm.content_sketch_band WHERE key = ANY ($1::bigint[])
+                GROUP BY content_id HAVING count(*) >= $2) s
+         JOIN drm.content c ON c.id = s.content_id
+        WHERE c.sketch_kind = $3 AND c.owner_org_id <> $4`,
+      [bands.map((b) => b.key.toString()), minShared, kind, ownerOrgId],
+    );
+    return rows.map((r) => ({ resourceId: r.resource_id, ownerOrgId: r.owner_org_id, sketch: r.sketch }));
+  }
+
+  /**
+   * Every sketch of other owners' content of the same kind: a scan of all content, for thresholds too loose for
+   * the band index to promise it finds every close sketch.
    */
   async sketchesOfOtherOwners(ownerOrgId: string, kind: 'minhash' | 'phash'): Promise<SketchCandidate[]> {
     const rows = await this.dataSource.query<{ resource_id: string; owner_org_id: string; sketch: string }[]>(

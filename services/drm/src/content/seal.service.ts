@@ -12,7 +12,10 @@ import {
   generateDataKey,
   hammingDistance,
   MerkleHasher,
+  minSharedBands,
   type Sketch,
+  sketchBands,
+  type SketchBand,
   SketchError,
   sketchesComparable,
   similarity,
@@ -154,8 +157,9 @@ export class SealService {
         }
         throw error;
       }
+      const bands = sketchBands(sketch);
       if (!(query.override && isAdmin) && fingerprint.size >= this.env.SIMILARITY_MIN_BYTES) {
-        await this.rejectNearDuplicate(ownerOrgId, sketch);
+        await this.rejectNearDuplicate(ownerOrgId, sketch, bands);
       }
       const record: ContentRecord = {
         id: contentId,
@@ -178,7 +182,7 @@ export class SealService {
         sealedAt: new Date(),
       };
       await this.dataSource.transaction(async (manager) => {
-        await this.contents.insert(manager, record);
+        await this.contents.insert(manager, record, bands);
         await this.outbox.emit(manager, Topic.DrmContentSealed, record.resourceId, {
           resourceId: record.resourceId,
           version: record.version,
@@ -216,8 +220,19 @@ export class SealService {
     }
   }
 
-  private async rejectNearDuplicate(ownerOrgId: string, sketch: Sketch): Promise<void> {
-    for (const candidate of await this.contents.sketchesOfOtherOwners(ownerOrgId, sketch.kind)) {
+  private async rejectNearDuplicate(ownerOrgId: string, sketch: Sketch, bands: readonly SketchBand[]): Promise<void> {
+    const minShared = minSharedBands(sketch, {
+      jaccard: this.env.SIMILARITY_JACCARD_THRESHOLD,
+      hamming: this.env.SIMILARITY_HAMMING_THRESHOLD,
+    });
+    // Every sketch within the thresholds shares at least minShared bands with this one, so the band index finds
+    // them all. At 0 (MinHash Jaccard threshold ≤ 0.75, pHash Hamming threshold ≥ 8) a close sketch may share no
+    // band at all, and only a scan of every stored sketch is sure to find it.
+    const candidates =
+      minShared > 0
+        ? await this.contents.sketchesSharingBands(ownerOrgId, sketch.kind, bands, minShared)
+        : await this.contents.sketchesOfOtherOwners(ownerOrgId, sketch.kind);
+    for (const candidate of candidates) {
       const other = decodeSketch(candidate.sketch);
       if (!sketchesComparable(sketch, other)) {
         continue;

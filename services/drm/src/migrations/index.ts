@@ -6,6 +6,7 @@ import { OutboxTuning1795600000000 } from './1795600000000-outbox-tuning';
 import { ResourceOwners1795610000000 } from './1795610000000-resource-owners';
 import { ReadApiIndexes1795640000000 } from './1795640000000-read-api-indexes';
 import { ListingHistory1795650000000 } from './1795650000000-listing-history';
+import { SketchBands1795670000000 } from './1795670000000-sketch-bands';
 
 /** Every migration of the drm service, oldest first. Append new ones at the end. */
 export const migrations = [
@@ -17,4 +18,5 @@ export const migrations = [
   ResourceOwners1795610000000,
   ReadApiIndexes1795640000000,
   ListingHistory1795650000000,
+  SketchBands1795670000000,
 ];

@@ -2,17 +2,7 @@ import { estimateJaccard, MinHasher, type MinHashSketch } from './minhash';
 import { hammingDistance, type PHashSketch } from './phash';
 import { decodeSketch, encodeSketch, type Sketch } from './sketch';
 import { minSharedBands, sketchBands } from './sketch-bands';
-
-/** Deterministic generator so the assertions cannot flake. */
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t ^= t + Math.imul(t ^ (t >>> 7), 61 | t);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
+import { prng } from './prng.testing';
 
 function randomBytes(length: number, rand: () => number): Buffer {
   return Buffer.from(Array.from({ length }, () => Math.floor(rand() * 256)));

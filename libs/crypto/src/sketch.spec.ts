@@ -13,17 +13,7 @@ import {
   similarity,
   sketchKind,
 } from './sketch';
-
-/** Deterministic generator so the accuracy assertions cannot flake. */
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t ^= t + Math.imul(t ^ (t >>> 7), 61 | t);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
+import { prng } from './prng.testing';
 
 const VOCABULARY = (() => {
   const rand = prng(7);

@@ -3,17 +3,24 @@
 // then `npx tsx bench/profile-top.ts bench/results/tmp/prof-drm/<file>.cpuprofile`. Uses the built dist/ of drm
 // (`npm run build`) and the local stack's environment. `download` seals one 64 MiB object first, grants a buyer a
 // licence for it, and then profiles `count` watermarked downloads of it. Each run prints its wall time, the
-// service's CPU time (steadier than wall time on a shared machine) and its peak RSS. PROF=0 runs without profiling.
+// service's CPU time (steadier than wall time on a shared machine) by thread, and its peak RSS. PROF=0 runs without
+// profiling. The service first reads every event already on its topics (a fresh group replays them); PROF_GROUP=<id>
+// reuses a group, so a second run with the same id starts caught up, with none of that replay in its heap.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client as PgClient } from 'pg';
-import { announceResource, purchase, randomWallet } from '../services/drm/test/support/drm-harness';
+import {
+  announceResource,
+  awaitHandlersCaughtUp,
+  purchase,
+  randomWallet,
+} from '../services/drm/test/support/drm-harness';
 import { internalHeaders, partner, wallet } from '../test/support/auth';
-import { distMain, serviceNodeFlags } from '../test/support/service-process';
+import { distMain, serviceLaunch } from '../test/support/service-process';
 import { bringUpStack, ROOT } from './lib/stack';
 
 const SIZE = 64 * 1024 * 1024;
@@ -45,12 +52,29 @@ function cpuMs(pid: number): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
 }
 
+/** CPU time (ms) of each of the process's threads, keyed by "name/tid". */
+function threadCpuMs(pid: number): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+      out.set(`${name}/${tid}`, ((Number(fields[11]) + Number(fields[12])) * 1000) / 100);
+    } catch {
+      // The thread ended between the listing and the read.
+    }
+  }
+  return out;
+}
+
 /** Runs `work` while sampling the service's RSS every 20 ms; prints wall time, the service's CPU time and peak RSS. */
 async function timed(label: string, pid: number, work: () => Promise<void>): Promise<void> {
   let peak = rssMb(pid);
   const sampler = setInterval(() => (peak = Math.max(peak, rssMb(pid))), 20);
   const t0 = Date.now();
   const cpu0 = cpuMs(pid);
+  const threads0 = threadCpuMs(pid);
   await work();
   clearInterval(sampler);
   const ms = Date.now() - t0;
@@ -58,22 +82,35 @@ async function timed(label: string, pid: number, work: () => Promise<void>): Pro
     `${label} in ${ms} ms (${(SIZE / 1e6 / (ms / 1000)).toFixed(1)} MB/s), service CPU ${cpuMs(pid) - cpu0} ms, ` +
       `peak RSS ${peak.toFixed(0)} MB\n`,
   );
+  // Where that CPU went, by thread (the main loop, the sketch worker, libuv's pool, V8's GC helpers).
+  const spent = [...threadCpuMs(pid)]
+    .map(([thread, ms]) => [thread, ms - (threads0.get(thread) ?? 0)] as const)
+    .filter(([, ms]) => ms > 0)
+    .sort((a, b) => b[1] - a[1]);
+  process.stdout.write(`  by thread: ${spent.map(([t, ms]) => `${t} ${ms}`).join(', ')}\n`);
 }
 
 async function main(): Promise<void> {
   bringUpStack();
   const mode = process.argv[2] === 'download' ? 'download' : 'seal';
   const count = Number(process.argv[mode === process.argv[2] ? 3 : 2] ?? 3);
+  const groupId = process.env.PROF_GROUP ?? `bench-prof-${randomUUID()}`;
   const child = spawn(
     process.execPath,
     [
       ...(process.env.PROF === '0' ? [] : ['--cpu-prof', '--cpu-prof-dir', OUT]),
-      ...serviceNodeFlags('drm'),
+      ...serviceLaunch('drm').flags,
       distMain('drm'),
     ],
     {
       cwd: ROOT,
-      env: { ...process.env, NODE_ENV: 'test', PORT: String(PORT), KAFKA_GROUP_ID: `bench-prof-${randomUUID()}` },
+      env: {
+        ...process.env,
+        ...serviceLaunch('drm').env,
+        NODE_ENV: 'test',
+        PORT: String(PORT),
+        KAFKA_GROUP_ID: groupId,
+      },
       stdio: ['ignore', 'pipe', 'inherit'],
     },
   );
@@ -89,6 +126,9 @@ async function main(): Promise<void> {
   });
   const pid = child.pid!;
   process.stdout.write(`drm listening, idle RSS ${rssMb(pid).toFixed(0)} MB\n`);
+  // Its fresh group first replays the purchases already on the topics; profile the seals, not that replay.
+  const backlog = await awaitHandlersCaughtUp({ groupId });
+  process.stdout.write(`drm read the ${backlog} events already on its topics, RSS now ${rssMb(pid).toFixed(0)} MB\n`);
   // drm seals only under resources catalog announced; announce them the way catalog's relay does.
   const producer = new Kafka({
     clientId: 'bench-prof-drm',

@@ -1,20 +1,27 @@
-// The node flags each service is launched with (deploy/node-flags.conf), for `npm start` (scripts/lib/workspace.mjs)
-// and for the services the tests and benches start (test/support/service-process.ts). CommonJS so that both the
-// ES-module scripts and the CommonJS-compiled tests can load the one reader; the container entrypoint reads the file
-// itself.
+// How each service's node process is launched (deploy/node-flags.conf): its node flags and any environment its
+// runtime reads (e.g. glibc's malloc tunables). Used by `npm start` (scripts/start.mjs) and by the services the tests
+// and benches start (test/support/service-process.ts). CommonJS so that both the ES-module scripts and the
+// CommonJS-compiled tests can load the one reader; the container entrypoint reads the file itself.
 const fs = require('node:fs');
 const path = require('node:path');
 
-/** @param {string} name @returns {string[]} */
-function serviceNodeFlags(name) {
+const ENV_ASSIGNMENT = /^[A-Z_][A-Z0-9_]*=/;
+
+/** @param {string} name @returns {{ flags: string[], env: Record<string, string> }} */
+function serviceLaunch(name) {
   const conf = fs.readFileSync(path.join(__dirname, 'node-flags.conf'), 'utf8');
   for (const line of conf.split('\n')) {
-    const [service, ...flags] = line.trim().split(/\s+/);
+    const [service, ...words] = line.trim().split(/\s+/);
     if (service === name) {
-      return flags;
+      const env = {};
+      for (const word of words.filter((w) => ENV_ASSIGNMENT.test(w))) {
+        const eq = word.indexOf('=');
+        env[word.slice(0, eq)] = word.slice(eq + 1);
+      }
+      return { flags: words.filter((w) => !ENV_ASSIGNMENT.test(w)), env };
     }
   }
-  return [];
+  return { flags: [], env: {} };
 }
 
-module.exports = { serviceNodeFlags };
+module.exports = { serviceLaunch };

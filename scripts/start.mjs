@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import readline from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ROOT, SERVICE_PORTS, ensureInstalled, npm, packageScripts, say, services } from './lib/workspace.mjs';
-import { serviceNodeFlags } from '../deploy/node-flags.cjs';
+import { serviceLaunch } from '../deploy/node-flags.cjs';
 
 const HEALTH_TIMEOUT_MS = 120000;
 const children = new Map();
@@ -29,9 +29,10 @@ function prefixOutput(stream, name, target) {
 }
 
 function launch(service, env) {
-  const child = spawn(process.execPath, ['--enable-source-maps', ...serviceNodeFlags(service.name), service.entry], {
+  const { flags, env: launchEnv } = serviceLaunch(service.name);
+  const child = spawn(process.execPath, [...flags, service.entry], {
     cwd: ROOT,
-    env: { ...env, PORT: String(service.port) },
+    env: { ...env, ...launchEnv, PORT: String(service.port) },
     stdio: ['ignore', 'pipe', 'pipe'],
     // Its own process group: Ctrl-C in the terminal reaches only this script, which forwards it once.
     detached: true,

@@ -1,7 +1,15 @@
 #!/bin/sh
-# Starts the service named by APP (gateway, catalog, drm, payments, chain-indexer) with its node flags from
-# deploy/node-flags.conf.
+# Starts the service named by APP (gateway, catalog, drm, payments, chain-indexer) the way deploy/node-flags.conf
+# says: its NAME=value words go to the environment, the other words are node flags.
 set -eu
-flags=$(sed -n "s/^${APP}[[:space:]][[:space:]]*//p" /app/deploy/node-flags.conf 2>/dev/null || true)
-# shellcheck disable=SC2086 # the flags are whitespace-separated words
-exec node --enable-source-maps ${flags} "dist/services/${APP}/src/main.js" "$@"
+words=$(sed -n "s/^${APP}[[:space:]][[:space:]]*//p" /app/deploy/node-flags.conf 2>/dev/null || true)
+vars=""
+flags=""
+for word in ${words}; do
+  case "${word}" in
+    [A-Z_]*=*) vars="${vars} ${word}" ;;
+    *) flags="${flags} ${word}" ;;
+  esac
+done
+# shellcheck disable=SC2086 # both lists are whitespace-separated words
+exec env ${vars} node ${flags} "dist/services/${APP}/src/main.js" "$@"

@@ -11,8 +11,8 @@ const run = promisify(execFile);
 
 // One reader of deploy/node-flags.conf for `npm start` and for here (a CommonJS module both can load).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-export const { serviceNodeFlags } = require('../../deploy/node-flags.cjs') as {
-  serviceNodeFlags: (name: ServiceName) => string[];
+export const { serviceLaunch } = require('../../deploy/node-flags.cjs') as {
+  serviceLaunch: (name: ServiceName) => { flags: string[]; env: Record<string, string> };
 };
 
 export type ServiceName = 'gateway' | 'catalog' | 'drm' | 'payments' | 'chain-indexer';
@@ -148,10 +148,12 @@ export async function startService(name: ServiceName, env: NodeJS.ProcessEnv = {
   await ensureBuilt(name);
   const port = env.PORT ? Number(env.PORT) : await freePort();
   const started = Date.now();
-  const child = spawn(process.execPath, [...serviceNodeFlags(name), distMain(name)], {
+  const launch = serviceLaunch(name);
+  const child = spawn(process.execPath, [...launch.flags, distMain(name)], {
     cwd: ROOT,
     env: {
       ...process.env,
+      ...launch.env,
       NODE_ENV: 'test',
       LOG_LEVEL: 'info',
       PORT: String(port),
@@ -225,9 +227,10 @@ export function runToExit(
   timeoutMs = 20_000,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...serviceNodeFlags(name), distMain(name)], {
+    const launch = serviceLaunch(name);
+    const child = spawn(process.execPath, [...launch.flags, distMain(name)], {
       cwd: ROOT,
-      env,
+      env: { ...env, ...launch.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -9,7 +9,7 @@ import {
   announceResource,
   type Harness,
   objectKeys,
-  openHarness,
+  openCaughtUpHarness,
   partner,
   purchase,
   randomWallet,
@@ -71,8 +71,9 @@ describe('drm: a 200 MB streamed seal stays within bounded memory', () => {
   let h: Harness;
 
   beforeAll(async () => {
-    h = await openHarness();
-  }, 90_000);
+    // Measure the seal, not the replay of the purchases earlier suites left on the topics (see the helper).
+    h = await openCaughtUpHarness();
+  }, 270_000);
 
   afterAll(async () => {
     await h?.close();
@@ -107,15 +108,14 @@ describe('drm: a 200 MB streamed seal stays within bounded memory', () => {
       console.log(
         `seal 200 MB (${_mode}): ${sealMs} ms, service RSS baseline ${baseline.toFixed(0)} MB, peak ${peak.toFixed(0)} MB`,
       );
-      // Idle, drm sits at 110–135 MB (launched with deploy/node-flags.conf, as everywhere; 146 MB without its flags).
-      // A sized upload holds only stream buffers; a chunked one also two 8 MB parts. The rest of the growth is spent
-      // buffers that V8 frees at its next collection, which it schedules by heap pressure, not by their size.
-      // Bounded by construction, not by the content size (200 MB here). The sized upload runs first, on the idle
-      // service: measured 134 → 181 MB. The chunked one starts from the heap the first left behind (RSS is not given
-      // back), so only its growth says something.
+      // The service is idle and caught up with its topics (openCaughtUpHarness), launched as deploy/node-flags.conf
+      // says, as everywhere. A sized upload holds only stream buffers; a chunked one also two 8 MB parts. Measured
+      // for the sized one: 108 → 146–150 MB (166–171 before drm's 1 MB semi-spaces and malloc threshold, see that
+      // file). It is bounded by construction, not by the content size. The chunked upload starts from the heap the
+      // first left behind (RSS is not given back), so only its growth says something.
       if (length !== undefined) {
-        expect(baseline).toBeLessThan(140);
-        expect(peak).toBeLessThan(210);
+        expect(baseline).toBeLessThan(125);
+        expect(peak).toBeLessThan(160);
       }
       expect(peak - baseline).toBeLessThan(100);
 

@@ -22,6 +22,8 @@ export interface DrmBenchOptions {
   grant: (resourceId: string) => Promise<void>;
   sizeMb?: number;
   mediaType?: string;
+  /** Which side of each pair runs first; alternate it across runs so neither always inherits the other's wake. */
+  order?: 'raw-first' | 'service-first';
 }
 
 export interface DrmBenchResult {
@@ -83,6 +85,16 @@ async function text(res: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** Runs both, `a` first when `aFirst`, and returns their results in argument order. */
+async function inOrder<A, B>(a: () => Promise<A>, b: () => Promise<B>, aFirst: boolean): Promise<[A, B]> {
+  if (aFirst) {
+    const x = await a();
+    return [x, await b()];
+  }
+  const y = await b();
+  return [await a(), y];
+}
+
 const mbps = (bytes: number, ms: number) => Number((bytes / 1024 / 1024 / (ms / 1000)).toFixed(1));
 
 export async function benchDrm(opts: DrmBenchOptions): Promise<DrmBenchResult> {
@@ -91,42 +103,52 @@ export async function benchDrm(opts: DrmBenchOptions): Promise<DrmBenchResult> {
   const mediaType = opts.mediaType ?? 'application/octet-stream';
   const rawKey = `bench/raw-${randomUUID()}`;
 
-  let t0 = performance.now();
-  await opts.s3.putObject(opts.bucket, rawKey, source(size), size);
-  const rawPutMBps = mbps(size, performance.now() - t0);
+  const rawPut = async () => {
+    const t0 = performance.now();
+    await opts.s3.putObject(opts.bucket, rawKey, source(size), size);
+    return mbps(size, performance.now() - t0);
+  };
+  const rawGet = async () => {
+    const t0 = performance.now();
+    await drain(await opts.s3.getObject(opts.bucket, rawKey));
+    return mbps(size, performance.now() - t0);
+  };
 
   const resourceId = await opts.createResource();
-  t0 = performance.now();
-  const sealed = await call(
-    `${opts.drmUrl}/content?resourceId=${resourceId}&mediaType=${encodeURIComponent(mediaType)}`,
-    {
-      method: 'POST',
-      // Sized like a file upload (and like the baseline's putObject, which is given the size).
-      headers: { ...opts.ownerHeaders, 'content-type': 'application/octet-stream', 'content-length': String(size) },
-      body: source(size),
-    },
-  );
-  const sealBody = await text(sealed);
-  if (sealed.statusCode !== 201) {
-    throw new Error(`seal failed with ${sealed.statusCode}: ${sealBody}`);
-  }
-  const sealMBps = mbps(size, performance.now() - t0);
+  const sealOnce = async () => {
+    const t0 = performance.now();
+    const sealed = await call(
+      `${opts.drmUrl}/content?resourceId=${resourceId}&mediaType=${encodeURIComponent(mediaType)}`,
+      {
+        method: 'POST',
+        // Sized like a file upload (and like the baseline's putObject, which is given the size).
+        headers: { ...opts.ownerHeaders, 'content-type': 'application/octet-stream', 'content-length': String(size) },
+        body: source(size),
+      },
+    );
+    const sealBody = await text(sealed);
+    if (sealed.statusCode !== 201) {
+      throw new Error(`seal failed with ${sealed.statusCode}: ${sealBody}`);
+    }
+    return mbps(size, performance.now() - t0);
+  };
+  const downloadOnce = async () => {
+    const t0 = performance.now();
+    const res = await call(`${opts.drmUrl}/content/${resourceId}/download`, {
+      method: 'GET',
+      headers: await opts.buyerHeaders(resourceId),
+    });
+    if (res.statusCode !== 200) {
+      throw new Error(`download failed with ${res.statusCode}: ${await text(res)}`);
+    }
+    await drain(res);
+    return mbps(size, performance.now() - t0);
+  };
 
-  t0 = performance.now();
-  await drain(await opts.s3.getObject(opts.bucket, rawKey));
-  const rawGetMBps = mbps(size, performance.now() - t0);
-
+  const rawFirst = (opts.order ?? 'raw-first') === 'raw-first';
+  const [rawPutMBps, sealMBps] = await inOrder(rawPut, sealOnce, rawFirst);
   await opts.grant(resourceId);
-  t0 = performance.now();
-  const res = await call(`${opts.drmUrl}/content/${resourceId}/download`, {
-    method: 'GET',
-    headers: await opts.buyerHeaders(resourceId),
-  });
-  if (res.statusCode !== 200) {
-    throw new Error(`download failed with ${res.statusCode}: ${await text(res)}`);
-  }
-  await drain(res);
-  const downloadMBps = mbps(size, performance.now() - t0);
+  const [rawGetMBps, downloadMBps] = await inOrder(rawGet, downloadOnce, rawFirst);
 
   await opts.s3.removeObject(opts.bucket, rawKey);
   return { sizeMb, sealMBps, rawPutMBps, downloadMBps, rawGetMBps };

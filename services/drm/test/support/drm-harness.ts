@@ -10,12 +10,14 @@ import { type RunningService, startService, waitFor } from '../../../../test/sup
 import type { Principal } from '@tessera/auth';
 import { Wallet } from 'ethers';
 import type { DrmEnvDto } from '../../src/config/env.dto';
-import { CatalogFeedService } from '../../src/ownership/catalog-feed.service';
+import { CatalogFeedService, unreadEvents } from '../../src/ownership/catalog-feed.service';
 
 export { admin, partner, wallet, waitFor };
 
 export interface Harness {
   service: RunningService;
+  /** The consumer group of the service's event handlers (a fresh one per harness). */
+  groupId: string;
   pg: PgClient;
   s3: MinioClient;
   bucket: string;
@@ -58,6 +60,7 @@ export async function openHarness(env: NodeJS.ProcessEnv = {}): Promise<Harness>
   await producer.connect();
   return {
     service,
+    groupId,
     pg,
     s3,
     bucket: process.env.S3_BUCKET ?? 'tessera-content',
@@ -68,6 +71,64 @@ export async function openHarness(env: NodeJS.ProcessEnv = {}): Promise<Harness>
       await service.stop();
     },
   };
+}
+
+/** The topics drm's event handlers consume (licence-events.controller.ts). */
+const HANDLED_TOPICS = [
+  Topic.ChainPurchaseConfirmed,
+  Topic.ChainPurchaseReverted,
+  Topic.ChainPurchaseRefunded,
+  Topic.CatalogResourceListed,
+];
+
+/**
+ * Waits until the service's handlers have read every event already on their topics, and returns how many that was.
+ * A harness's fresh group starts from the beginning (as a first deployment does), so on a stack that has served
+ * other suites the service first replays their purchases; a figure measured during that replay measures it too.
+ */
+export async function awaitHandlersCaughtUp(h: Pick<Harness, 'groupId'>, timeoutMs = 180_000): Promise<number> {
+  const admin = new Kafka({
+    clientId: `it-drm-lag-${randomUUID()}`,
+    brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:19092').split(','),
+    logLevel: logLevel.NOTHING,
+  }).admin();
+  await admin.connect();
+  try {
+    const unread = async () => {
+      let sum = 0;
+      for (const topic of HANDLED_TOPICS) {
+        // One after the other: kafkajs loses its broker pool when an admin runs both lookups at once.
+        const ends = await admin.fetchTopicOffsets(topic);
+        const [group] = await admin.fetchOffsets({ groupId: h.groupId, topics: [topic] });
+        sum += unreadEvents(ends, group?.partitions ?? []);
+      }
+      return sum;
+    };
+    const backlog = await unread();
+    await waitFor(async () => (await unread()) === 0, {
+      timeoutMs,
+      intervalMs: 500,
+      what: `drm's handlers to read the ${backlog} event(s) already on their topics`,
+    });
+    return backlog;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/**
+ * A harness whose service has already read every event on its topics and then restarted, as a deployed drm
+ * restarts with its group caught up: for figures (memory, throughput) of the service itself, not of a replay.
+ */
+export async function openCaughtUpHarness(env: NodeJS.ProcessEnv = {}): Promise<Harness> {
+  const KAFKA_GROUP_ID = env.KAFKA_GROUP_ID ?? `it-drm-${randomUUID()}`;
+  const first = await openHarness({ ...env, KAFKA_GROUP_ID });
+  try {
+    await awaitHandlersCaughtUp(first);
+  } finally {
+    await first.close();
+  }
+  return openHarness({ ...env, KAFKA_GROUP_ID });
 }
 
 export async function call(

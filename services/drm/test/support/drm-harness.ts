@@ -1,6 +1,7 @@
 // Helpers for the drm integration specs: the real service process, Postgres, Kafka and the S3 store.
 import { createMinioClient, ServiceInfo } from '@tessera/common';
 import { Topic } from '@tessera/events';
+import { PATTERN_METADATA } from '@nestjs/microservices/constants';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Client as PgClient } from 'pg';
@@ -10,6 +11,7 @@ import { type RunningService, startService, waitFor } from '../../../../test/sup
 import type { Principal } from '@tessera/auth';
 import { Wallet } from 'ethers';
 import type { DrmEnvDto } from '../../src/config/env.dto';
+import { LicenceEventsController } from '../../src/licences/licence-events.controller';
 import { CatalogFeedService, unreadEvents } from '../../src/ownership/catalog-feed.service';
 
 export { admin, partner, wallet, waitFor };
@@ -73,13 +75,13 @@ export async function openHarness(env: NodeJS.ProcessEnv = {}): Promise<Harness>
   };
 }
 
-/** The topics drm's event handlers consume (licence-events.controller.ts). */
-const HANDLED_TOPICS = [
-  Topic.ChainPurchaseConfirmed,
-  Topic.ChainPurchaseReverted,
-  Topic.ChainPurchaseRefunded,
-  Topic.CatalogResourceListed,
-];
+/** The topics drm's event handlers consume, read from their `@EventPattern`s so this list cannot fall behind. */
+function handledTopics(): string[] {
+  const proto = LicenceEventsController.prototype as unknown as Record<string, unknown>;
+  return Object.getOwnPropertyNames(proto).flatMap(
+    (name) => (Reflect.getMetadata(PATTERN_METADATA, proto[name] as object) as string[] | undefined) ?? [],
+  );
+}
 
 /**
  * Waits until the service's handlers have read every event already on their topics, and returns how many that was.
@@ -96,7 +98,7 @@ export async function awaitHandlersCaughtUp(h: Pick<Harness, 'groupId'>, timeout
   try {
     const unread = async () => {
       let sum = 0;
-      for (const topic of HANDLED_TOPICS) {
+      for (const topic of handledTopics()) {
         // One after the other: kafkajs loses its broker pool when an admin runs both lookups at once.
         const ends = await admin.fetchTopicOffsets(topic);
         const [group] = await admin.fetchOffsets({ groupId: h.groupId, topics: [topic] });

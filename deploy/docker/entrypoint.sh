@@ -1,8 +1,9 @@
 #!/bin/sh
 # Starts the service named by APP (gateway, catalog, drm, payments, chain-indexer) the way deploy/node-flags.conf
-# says: its NAME=value words go to the environment, the other words are node flags.
+# says: its NAME=value words go to the environment, the other words are node flags. Paths are relative to the working
+# directory (/app in the image); deploy/test/launch.int-spec.ts runs this script against deploy/node-flags.conf.
 set -eu
-words=$(sed -n "s/^${APP}[[:space:]][[:space:]]*//p" /app/deploy/node-flags.conf 2>/dev/null || true)
+words=$(sed -n "s/^${APP}[[:space:]][[:space:]]*//p" deploy/node-flags.conf 2>/dev/null || true)
 vars=""
 flags=""
 for word in ${words}; do

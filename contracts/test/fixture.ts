@@ -16,6 +16,7 @@ import {
   type SettlementContract,
   type SettlementEvent,
   type TesseraTokenContract,
+  confirmed,
 } from '@tessera/chain';
 import {
   Contract,
@@ -56,17 +57,13 @@ export async function increaseTime(provider: JsonRpcProvider, seconds: number): 
 }
 
 export async function mined(pending: Promise<ContractTransactionResponse>): Promise<ContractTransactionReceipt> {
-  const receipt = await (await pending).wait();
-  if (!receipt) {
-    throw new Error('transaction was not mined');
-  }
-  return receipt;
+  return confirmed(await pending);
 }
 
 export async function deployArtifact(name: string, signer: Wallet, args: unknown[] = []): Promise<Contract> {
   const { abi, bytecode } = loadArtifact(name);
   const contract = await new ContractFactory(abi, bytecode, signer).deploy(...args);
-  await contract.waitForDeployment();
+  await confirmed(contract.deploymentTransaction()!);
   return new Contract(await contract.getAddress(), abi, signer);
 }
 

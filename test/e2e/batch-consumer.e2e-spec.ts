@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type PayloadOf, Topic, encodeEvent, EventHeader, partitionKey } from '@tessera/events';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { ROOT, waitFor } from '../support/service-process';
 
 const N = 240;
@@ -131,7 +131,7 @@ describe('example batch consumer: daily sales CSV', () => {
       waitForLeaders: true,
       topics: [{ topic: TOPIC, numPartitions: 3, replicationFactor: 1 }],
     });
-    const producer = kafka.producer();
+    const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
     await producer.send({
       topic: TOPIC,

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { confirmed } from '@tessera/chain/transactions';
 import { Contract, type ContractTransactionResponse, JsonRpcProvider, NonceManager } from 'ethers';
 import { CliError, ExitCode } from '../errors';
 import { readWalletKey, type GatewayClient } from '../gateway-client';
@@ -88,13 +89,13 @@ export async function buy(client: GatewayClient, out: Output, resourceId: string
     const token = new Contract(quote.order.token, ERC20_APPROVE, signer);
     const approve = token.getFunction('approve');
     const approveTx = (await approve(quote.order.settlement, BigInt(quote.total))) as ContractTransactionResponse;
-    const approval = await approveTx.wait();
-    if (approval?.status !== 1) {
+    const approval = await confirmed(approveTx);
+    if (approval.status !== 1) {
       throw new CliError('token approval failed on chain');
     }
     const sent = await signer.sendTransaction({ to: quote.order.settlement, data: quote.purchaseCalldata });
-    const receipt = await sent.wait();
-    if (receipt?.status !== 1) {
+    const receipt = await confirmed(sent);
+    if (receipt.status !== 1) {
       throw new CliError(`purchase transaction ${sent.hash} reverted`, ExitCode.Conflict);
     }
     txHash = sent.hash;

@@ -9,6 +9,7 @@ import {
   type Deployment,
 } from './deployment';
 import { ANVIL_CHAIN_ID, LOCAL_FUNDED_ACCOUNTS, LOCAL_ROLE_ACCOUNTS, anvilWallet } from './local';
+import { confirmed, type Waitable } from './transactions';
 
 export const DEFAULT_REFUND_WINDOW_SECONDS = 7 * 24 * 60 * 60;
 /** What each funded anvil account receives in the local profile. */
@@ -76,10 +77,11 @@ export function deployEnvFromProcess(env: NodeJS.ProcessEnv, chainId: number): D
 async function deployArtifact(name: string, deployer: Signer, args: unknown[]) {
   const { abi, bytecode } = loadArtifact(name);
   const contract = await new ContractFactory(abi, bytecode, deployer).deploy(...args);
-  const receipt = await contract.deploymentTransaction()?.wait();
-  if (!receipt) {
-    throw new Error(`${name} deployment was not mined`);
+  const sent = contract.deploymentTransaction();
+  if (!sent) {
+    throw new Error(`${name} deployment was not sent`);
   }
+  const receipt = await confirmed(sent);
   return { address: await contract.getAddress(), blockNumber: receipt.blockNumber };
 }
 
@@ -101,8 +103,8 @@ export async function deployTessera(signer: Signer, config: DeployConfig): Promi
   ]);
   const settlement = connectSettlement(settlementDeployed.address, deployer);
   const tokenContract = connectTesseraToken(token.address, deployer);
-  const send = async (pending: Promise<{ wait(): Promise<unknown> }>): Promise<void> => {
-    await (await pending).wait();
+  const send = async (pending: Promise<Waitable<unknown>>): Promise<void> => {
+    await confirmed(await pending);
   };
 
   await send(settlement.grantRole(await settlement.REGISTRAR_ROLE(), config.registrar));

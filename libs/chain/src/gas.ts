@@ -3,6 +3,7 @@ import { connectSettlement, connectTesseraToken, type SettlementContract, type T
 import { deployTessera, LOCAL_MINT_AMOUNT } from './deploy';
 import { quoteTotal, signPermit, signQuote, type Quote } from './eip712';
 import { ANVIL_CHAIN_ID, LOCAL_ROLE_ACCOUNTS, anvilWallet } from './local';
+import { confirmed } from './transactions';
 
 /** Gas used by each operation, in gas units. Purchases are measured once the payees already hold credit. */
 export interface PurchaseGasReport {
@@ -58,11 +59,7 @@ export async function measurePurchaseGas(provider: Provider): Promise<PurchaseGa
     };
   };
   const gasOf = async (pending: ReturnType<SettlementContract['purchase']>): Promise<bigint> => {
-    const receipt = await (await pending).wait();
-    if (!receipt) {
-      throw new Error('transaction was not mined');
-    }
-    return receipt.gasUsed;
+    return (await confirmed(await pending)).gasUsed;
   };
   const purchase = async (shares: bigint[]): Promise<{ gas: bigint; quote: Quote }> => {
     const quote = await quoteFor(shares);
@@ -104,5 +101,5 @@ export async function measurePurchaseGas(provider: Provider): Promise<PurchaseGa
 }
 
 async function approve(token: TesseraTokenContract, spender: string, amount: bigint): Promise<void> {
-  await (await token.approve(spender, amount)).wait();
+  await confirmed(await token.approve(spender, amount));
 }

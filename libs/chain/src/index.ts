@@ -8,3 +8,4 @@ export * from './gas';
 export * from './ids';
 export * from './licence';
 export * from './local';
+export * from './transactions';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createKafka } from '@tessera/common';
 import { Topic } from '@tessera/events';
-import type { Producer } from 'kafkajs';
+import { Partitioners, type Producer } from 'kafkajs';
 import { Client } from 'pg';
 import { type RunningService, startService, waitFor } from '../../../test/support/service-process';
 import { CatalogClient, countRows, datasetInput, EventCollector, produceSealed, TOKEN } from './support/catalog-client';
@@ -24,7 +24,7 @@ describe('catalog resources (real Postgres + Kafka)', () => {
       clientId: `it-catalog-${randomUUID()}`,
       brokers: process.env.KAFKA_BROKERS!.split(','),
     });
-    producer = kafka.producer();
+    producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
     await collector.start(kafka, [
       Topic.CatalogResourceCreated,

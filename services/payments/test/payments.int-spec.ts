@@ -7,6 +7,7 @@ import {
   quoteTotal,
   recoverQuoteSigner,
   settlementInterface,
+  confirmed,
 } from '@tessera/chain';
 import { Topic } from '@tessera/events';
 import { type TransactionReceipt, type Wallet } from 'ethers';
@@ -55,16 +56,14 @@ describe('payments: quotes, settlement and the ledger against the real chain', (
 
   /** One transaction: sign the permit the quote came with, then `purchaseWithPermit`. */
   async function buyWithPermit(buyer: Wallet, q: QuoteResponse): Promise<TransactionReceipt> {
-    const tx = await sendPurchaseWithPermit(buyer, world.deployment.settlement, q);
-    return (await tx.wait())!;
+    return confirmed(await sendPurchaseWithPermit(buyer, world.deployment.settlement, q));
   }
 
   /** Approve, then send the `purchase` calldata exactly as returned. */
   async function buyWithCalldata(buyer: Wallet, q: QuoteResponse): Promise<TransactionReceipt> {
     const token = connectTesseraToken(world.deployment.token, buyer);
-    await (await token.approve(world.deployment.settlement, BigInt(q.total))).wait();
-    const tx = await buyer.sendTransaction({ to: world.deployment.settlement, data: q.purchaseCalldata });
-    return (await tx.wait())!;
+    await confirmed(await token.approve(world.deployment.settlement, BigInt(q.total)));
+    return confirmed(await buyer.sendTransaction({ to: world.deployment.settlement, data: q.purchaseCalldata }));
   }
 
   const creditOf = (address: string) => world.settlement.creditOf(world.deployment.token, address);
@@ -289,7 +288,7 @@ describe('payments: quotes, settlement and the ledger against the real chain', (
       const tampered = quoteStruct(q.quote);
       tampered.payees[0].amount -= TSR('1');
       const token = connectTesseraToken(world.deployment.token, buyer);
-      await (await token.approve(world.deployment.settlement, quoteTotal(tampered))).wait();
+      await confirmed(await token.approve(world.deployment.settlement, quoteTotal(tampered)));
       const settlement = connectSettlement(world.deployment.settlement, buyer);
       const error = await settlement.purchase(tampered, q.quoteSignature).catch((e: unknown) => e);
       expect(revertName(error)).toBe('InvalidQuoteSigner');

@@ -16,6 +16,7 @@ import {
   readDeployment,
   type SettlementContract,
   type TesseraTokenContract,
+  confirmed,
 } from '@tessera/chain';
 import { createDecryptStream, MerkleHasher } from '@tessera/crypto';
 import { decrypt as eciesDecrypt } from 'eciesjs';
@@ -251,7 +252,7 @@ export class MarketplaceStory {
     const wallet = new Wallet(Wallet.createRandom().privateKey, this.provider);
     await this.provider.send('anvil_setBalance', [wallet.address, '0xDE0B6B3A7640000']);
     const minter = connectTesseraToken(this.deployment.token, anvilWallet(LOCAL_ROLE_ACCOUNTS.deployer, this.provider));
-    assert.equal((await (await minter.mint(wallet.address, tokens)).wait())?.status, 1, 'tokens minted to the wallet');
+    assert.equal((await confirmed(await minter.mint(wallet.address, tokens))).status, 1, 'tokens minted to the wallet');
     return wallet;
   }
 
@@ -300,8 +301,8 @@ export class MarketplaceStory {
       'the permit covers the quoted total',
     );
     const tx = await sendPurchaseWithPermit(this.buyer, this.deployment.settlement, q);
-    const receipt = await tx.wait();
-    assert.equal(receipt?.status, 1, 'purchaseWithPermit succeeded on chain');
+    const receipt = await confirmed(tx);
+    assert.equal(receipt.status, 1, 'purchaseWithPermit succeeded on chain');
     const submitted = await this.gateway.call(
       'POST',
       `/v1/orders/${q.quote.orderId}/submission`,
@@ -617,7 +618,7 @@ export class MarketplaceStory {
       const payout = orgs[k].payout.connect(this.provider);
       await this.provider.send('anvil_setBalance', [payout.address, '0xDE0B6B3A7640000']); // 1 ETH for gas
       const tx = await connectSettlement(this.deployment.settlement, payout).withdraw(this.deployment.token);
-      assert.equal((await tx.wait())?.status, 1);
+      assert.equal((await confirmed(tx)).status, 1);
       assert.equal(await this.token.balanceOf(payout.address), credits[k], `org ${k} withdrew its credit`);
       assert.equal(await this.creditOf(payout.address), 0n);
     }

@@ -2,6 +2,7 @@
 // permit, and every answer a client got is classified. Nothing here waits for settlement; the invariants do.
 import { randomInt } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { confirmed } from '@tessera/chain';
 import type { Reply } from '../../e2e/support/gateway-client';
 import { type QuoteReply, sendPurchaseWithPermit } from '../../support/purchase';
 import type { ChainGate } from './faults';
@@ -182,8 +183,8 @@ async function purchase(
 
   async function pay(): Promise<Purchase> {
     const tx = await sendPurchaseWithPermit(buyer.wallet, world.deployment.settlement, q);
-    const receipt = await tx.wait();
-    if (!receipt || receipt.status !== 1) {
+    const receipt = await confirmed(tx);
+    if (receipt.status !== 1) {
       throw new Error(`purchase ${q.quote.orderId} failed on chain`);
     }
     return {

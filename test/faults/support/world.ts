@@ -10,6 +10,7 @@ import {
   LOCAL_ROLE_ACCOUNTS,
   readDeployment,
   type SettlementContract,
+  confirmed,
 } from '@tessera/chain';
 import { createMinioClient } from '@tessera/common';
 import { JsonRpcProvider, NonceManager, parseUnits, Wallet } from 'ethers';
@@ -90,7 +91,7 @@ export class FaultWorld {
     for (let i = 0; i < buyers; i++) {
       const wallet = new Wallet(Wallet.createRandom().privateKey, this.provider);
       await this.provider.send('anvil_setBalance', [wallet.address, '0x56BC75E2D63100000']); // 100 ETH for gas
-      await (await token.mint(wallet.address, TSR('100000'))).wait();
+      await confirmed(await token.mint(wallet.address, TSR('100000')));
       this.buyers.push({ wallet, session: await this.signIn(wallet), queue: Promise.resolve() });
     }
   }

@@ -2,7 +2,7 @@
 import { createMinioClient, ServiceInfo } from '@tessera/common';
 import { Topic } from '@tessera/events';
 import { PATTERN_METADATA } from '@nestjs/microservices/constants';
-import { Kafka, logLevel, type Producer } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Client as PgClient } from 'pg';
 import type { Client as MinioClient } from 'minio';
@@ -58,7 +58,7 @@ export async function openHarness(env: NodeJS.ProcessEnv = {}): Promise<Harness>
     brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:19092').split(','),
     logLevel: logLevel.NOTHING,
   });
-  const producer = kafka.producer();
+  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
   return {
     service,

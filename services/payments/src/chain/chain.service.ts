@@ -1,5 +1,11 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
-import { connectSettlement, connectTesseraToken, readDeployment, type SettlementContract } from '@tessera/chain';
+import {
+  confirmed,
+  connectSettlement,
+  connectTesseraToken,
+  readDeployment,
+  type SettlementContract,
+} from '@tessera/chain';
 import { DomainError, ErrorCode } from '@tessera/common';
 import { JsonRpcProvider, Network, NonceManager, Wallet, getAddress } from 'ethers';
 import { PaymentsEnvDto } from '../config/env.dto';
@@ -94,8 +100,8 @@ export class ChainService implements OnModuleDestroy {
   async submitRefund(orderId: string): Promise<string> {
     const settlement = connectSettlement(this.settlement(), this.arbiter);
     const tx = await settlement.refund(orderId);
-    const receipt = await tx.wait();
-    if (!receipt || receipt.status !== 1) {
+    const receipt = await confirmed(tx);
+    if (receipt.status !== 1) {
       throw new Error(`refund transaction ${tx.hash} failed`);
     }
     return tx.hash;

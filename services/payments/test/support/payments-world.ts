@@ -12,6 +12,7 @@ import {
   hashLicenceTerms,
   type Deployment,
   type SettlementContract,
+  confirmed,
 } from '@tessera/chain';
 import { createKafka } from '@tessera/common';
 import { EVENT_EXAMPLES, EventHeader, type PayloadOf, Topic, partitionKey, toJson } from '@tessera/events';
@@ -24,7 +25,7 @@ import {
   type ContractTransactionReceipt,
   type TransactionReceipt,
 } from 'ethers';
-import type { Producer } from 'kafkajs';
+import { Partitioners, type Producer } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { type Principal, type TesseraService } from '@tessera/auth';
@@ -82,6 +83,7 @@ export class PaymentsWorld {
 
     this.producer = createKafka({ clientId: `it-payments-${randomUUID()}`, brokers: brokers() }).producer({
       allowAutoTopicCreation: true,
+      createPartitioner: Partitioners.DefaultPartitioner,
     });
     await this.producer.connect();
     this.service = await startService('payments', {
@@ -118,7 +120,7 @@ export class PaymentsWorld {
     const wallet = randomWallet(this.provider);
     await this.fund(wallet.address);
     const token = connectTesseraToken(this.deployment.token, new NonceManager(this.deployer));
-    await (await token.mint(wallet.address, TSR(tokens))).wait();
+    await confirmed(await token.mint(wallet.address, TSR(tokens)));
     return wallet;
   }
 

@@ -17,7 +17,8 @@ export interface Waitable<R> {
  * on only when a new block is announced. A node can announce a block before its receipts can be read (anvil does under
  * load, foundry-rs/foundry#10944). If both asks fall in that window and no further block comes (a local chain that
  * mines only when sent a transaction), `wait()` never returns (ethers-io/ethers.js#4224). Here each `wait()` is
- * bounded and the next one asks for the receipt again; on a chain that keeps mining, the first one returns as before.
+ * bounded and the next one asks for the receipt again. On a chain that keeps mining the outcome is wait()'s own; the
+ * receipt is only asked for more often (every `recheckMs` until it is mined).
  */
 export async function confirmed<R>(tx: Waitable<R>, confirms = 1, recheckMs = RECEIPT_RECHECK_MS): Promise<R> {
   if (confirms < 1) {

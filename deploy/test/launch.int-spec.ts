@@ -19,6 +19,8 @@ interface Launched {
   execArgv: string[];
   /** The values, in the launched process, of every variable any service's line sets (null: not set). */
   env: Record<string, string | null>;
+  /** What node printed when it refused to start. */
+  stderr?: string;
 }
 
 // Every variable named anywhere in the file, so a variable given to the wrong service shows up too.
@@ -34,7 +36,7 @@ function run(file: string, args: string[], cwd: string, env: NodeJS.ProcessEnv):
     execFile(file, args, { cwd, env, timeout: 20_000 }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
       if (code !== 0) {
-        resolve({ code, execArgv: [], env: { stderr } });
+        resolve({ code, execArgv: [], env: {}, stderr });
         return;
       }
       resolve({ code, ...(JSON.parse(stdout) as Omit<Launched, 'code'>) });
@@ -61,14 +63,15 @@ describe('deploy/node-flags.conf: every launcher starts each service the same wa
 
   afterAll(() => fs.rmSync(image, { recursive: true, force: true }));
 
+  /** The service as the image's entrypoint starts it. */
+  const viaEntrypoint = (service: string) =>
+    run('sh', [path.join(ROOT, 'deploy/docker/entrypoint.sh')], image, { ...baseEnv, APP: service });
+
   it.each(SERVICES)('%s: the container entrypoint and npm start agree, and node accepts the flags', async (service) => {
     const { flags, env } = serviceLaunch(service);
     const main = path.join('dist/services', service, 'src/main.js');
     const local = await run(process.execPath, [...flags, main], image, { ...baseEnv, ...env });
-    const container = await run('sh', [path.join(ROOT, 'deploy/docker/entrypoint.sh')], image, {
-      ...baseEnv,
-      APP: service,
-    });
+    const container = await viaEntrypoint(service);
 
     expect(local).toEqual(container);
     expect(container.code).toBe(0);
@@ -77,10 +80,7 @@ describe('deploy/node-flags.conf: every launcher starts each service the same wa
   });
 
   it('drm runs with its memory settings: 1 MB semi-spaces, glibc mmap threshold 64 KB, no source maps', async () => {
-    const container = await run('sh', [path.join(ROOT, 'deploy/docker/entrypoint.sh')], image, {
-      ...baseEnv,
-      APP: 'drm',
-    });
+    const container = await viaEntrypoint('drm');
     expect(container.execArgv).toContain('--max-semi-space-size=1');
     expect(container.execArgv).not.toContain('--enable-source-maps');
     expect(container.env.MALLOC_MMAP_THRESHOLD_).toBe('65536');
@@ -88,10 +88,7 @@ describe('deploy/node-flags.conf: every launcher starts each service the same wa
 
   it('the other services run with source maps and none of drm’s allocator settings', async () => {
     for (const service of SERVICES.filter((s) => s !== 'drm')) {
-      const container = await run('sh', [path.join(ROOT, 'deploy/docker/entrypoint.sh')], image, {
-        ...baseEnv,
-        APP: service,
-      });
+      const container = await viaEntrypoint(service);
       expect({ service, execArgv: container.execArgv }).toEqual({ service, execArgv: ['--enable-source-maps'] });
       expect(container.env.MALLOC_MMAP_THRESHOLD_).toBeNull();
     }
